@@ -1,0 +1,466 @@
+/*
+ * The SQLite backend of the index: one database file, index.db, in the
+ * store directory, in WAL mode so that readers never wait for a writer,
+ * with a busy timeout so that concurrent pgo processes queue rather than
+ * fail.  Unsigned 64-bit values are stored as the bit pattern of a signed
+ * 64-bit integer.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_backend.h"
+#include "fsutil.h"
+#include "banned.h"
+
+/* Migrations, applied in order; user_version is the number applied. */
+static const char *const migrations[] = {
+	/* 1: profiles and their lineage */
+	"CREATE TABLE profiles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  digest TEXT NOT NULL UNIQUE,"
+	"  program TEXT,"
+	"  kind TEXT NOT NULL,"
+	"  toolchain TEXT NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  host TEXT,"
+	"  command TEXT,"
+	"  label TEXT,"
+	"  source TEXT,"
+	"  runs INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  stored_size INTEGER NOT NULL,"
+	"  functions INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL);"
+	"CREATE INDEX profiles_by_program ON profiles(program, created);"
+	"CREATE TABLE lineage ("
+	"  child TEXT NOT NULL,"
+	"  parent TEXT NOT NULL,"
+	"  weight INTEGER NOT NULL,"
+	"  PRIMARY KEY (child, parent));"
+	"CREATE INDEX lineage_by_parent ON lineage(parent);",
+};
+#define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
+
+struct sq {
+	sqlite3 *db;
+	char *path;
+	int version;
+};
+
+static int sq_fail(struct sq *s, const char *what)
+{
+	return pgo_err("index '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec(struct sq *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pgo_err("index '%s': %s: %s", s->path, what, msg ? msg : "unknown error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(struct sq *s, int *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot read the schema version");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return sq_fail(s, "cannot read the schema version");
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(struct sq *s)
+{
+	int v;
+	if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
+		return -1;
+	if (user_version(s, &v) < 0)
+		goto fail;
+	if (v > SCHEMA_VERSION) {
+		pgo_err("index '%s': schema version %d is newer than this pgo understands (%d)",
+			s->path, v, SCHEMA_VERSION);
+		goto fail;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		char *set;
+		int rc;
+		if (exec(s, migrations[v], "cannot migrate the schema") < 0)
+			goto fail;
+		set = xasprintf("PRAGMA user_version = %d", v + 1);
+		rc = exec(s, set, "cannot migrate the schema");
+		free(set);
+		if (rc < 0)
+			goto fail;
+	}
+	if (exec(s, "COMMIT", "cannot commit the schema") < 0)
+		goto fail;
+	s->version = v;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_open(const char *dir, void **state)
+{
+	struct sq *s = xcalloc(1, sizeof(*s));
+	s->path = path_join(dir, "index.db");
+	if (sqlite3_open_v2(s->path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		pgo_err("cannot open index '%s': %s", s->path,
+			s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 30000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (exec(s, "PRAGMA journal_mode = WAL", "cannot set WAL mode") < 0 ||
+	    exec(s, "PRAGMA synchronous = FULL", "cannot set synchronous mode") < 0 ||
+	    exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys") < 0)
+		goto fail;
+	if (migrate(s) < 0)
+		goto fail;
+	*state = s;
+	return 0;
+fail:
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+	return -1;
+}
+
+static void sq_close(void *state)
+{
+	struct sq *s = state;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+#define META_COLUMNS "digest, program, kind, toolchain, format, created, host, command, " \
+		     "label, source, runs, size, stored_size, functions, total"
+
+static void read_meta(sqlite3_stmt *st, struct profile_meta *m)
+{
+	const unsigned char *d = sqlite3_column_text(st, 0);
+	memset(m, 0, sizeof(*m));
+	if (d)
+		snprintf(m->digest, sizeof(m->digest), "%s", (const char *)d);
+	m->program = col_text(st, 1);
+	m->kind = col_text(st, 2);
+	m->toolchain = col_text(st, 3);
+	m->format = col_text(st, 4);
+	m->created = sqlite3_column_int64(st, 5);
+	m->host = col_text(st, 6);
+	m->command = col_text(st, 7);
+	m->label = col_text(st, 8);
+	m->source = col_text(st, 9);
+	m->runs = (uint64_t)sqlite3_column_int64(st, 10);
+	m->size = (uint64_t)sqlite3_column_int64(st, 11);
+	m->stored_size = (uint64_t)sqlite3_column_int64(st, 12);
+	m->functions = (uint64_t)sqlite3_column_int64(st, 13);
+	m->total = (uint64_t)sqlite3_column_int64(st, 14);
+}
+
+static int sq_add(void *state, const struct profile_meta *m,
+		  const struct lineage_edge *parents, size_t nparents)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st = NULL;
+	int rc, existed = 0;
+
+	if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR IGNORE INTO profiles (" META_COLUMNS ") "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	bind_text(st, 1, m->digest);
+	bind_text(st, 2, m->program);
+	bind_text(st, 3, m->kind);
+	bind_text(st, 4, m->toolchain);
+	bind_text(st, 5, m->format);
+	sqlite3_bind_int64(st, 6, m->created);
+	bind_text(st, 7, m->host);
+	bind_text(st, 8, m->command);
+	bind_text(st, 9, m->label);
+	bind_text(st, 10, m->source);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)m->runs);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)m->size);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)m->stored_size);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)m->functions);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)m->total);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	existed = sqlite3_changes(s->db) == 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!existed) {
+		if (sqlite3_prepare_v2(s->db,
+				       "INSERT OR IGNORE INTO lineage (child, parent, weight) VALUES (?,?,?)",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		for (size_t i = 0; i < nparents; i++) {
+			sqlite3_reset(st);
+			bind_text(st, 1, m->digest);
+			bind_text(st, 2, parents[i].parent);
+			sqlite3_bind_int64(st, 3, (sqlite3_int64)parents[i].weight);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = exec(s, "COMMIT", "cannot commit");
+	if (rc < 0)
+		goto rollback;
+	return existed;
+fail:
+	sq_fail(s, "cannot record profile");
+	sqlite3_finalize(st);
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_get(void *state, const char *digest, struct profile_meta *m)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT " META_COLUMNS " FROM profiles WHERE digest = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	bind_text(st, 1, digest);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_meta(st, m);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = 1;
+	} else {
+		rc = sq_fail(s, "cannot query");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_resolve_prefix(void *state, const char *prefix, char out[DIGEST_HEX + 1])
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	char *hi;
+	int rc, n = 0;
+	size_t plen = strlen(prefix);
+	/* Range scan on the unique index: prefix <= digest < prefix + 'g'. */
+	hi = xasprintf("%sg", prefix);
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT digest FROM profiles WHERE digest >= ? AND digest < ? "
+			       "ORDER BY digest LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(hi);
+		return sq_fail(s, "cannot query");
+	}
+	bind_text(st, 1, prefix);
+	bind_text(st, 2, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		if (n == 0 && d && strlen(d) == DIGEST_HEX && !strncmp(d, prefix, plen))
+			snprintf(out, DIGEST_HEX + 1, "%s", d);
+		n++;
+	}
+	sqlite3_finalize(st);
+	free(hi);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "cannot query");
+	if (n > 1)
+		return pgo_err("digest prefix '%s' is ambiguous", prefix);
+	return n == 1 ? 0 : 1;
+}
+
+static sqlite3_stmt *prepare_filtered(struct sq *s, const char *select,
+				      const struct index_filter *f, const char *tail)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int i = 1;
+	strbuf_addstr(&sql, select);
+	strbuf_addstr(&sql, " WHERE 1");
+	if (f && f->program)
+		strbuf_addstr(&sql, " AND program = ?");
+	if (f && f->kind)
+		strbuf_addstr(&sql, " AND kind = ?");
+	if (f && f->toolchain_prefix)
+		strbuf_addstr(&sql, " AND substr(toolchain, 1, length(?)) = ?");
+	strbuf_addstr(&sql, tail);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		sq_fail(s, "cannot query");
+		strbuf_release(&sql);
+		return NULL;
+	}
+	strbuf_release(&sql);
+	if (f && f->program)
+		bind_text(st, i++, f->program);
+	if (f && f->kind)
+		bind_text(st, i++, f->kind);
+	if (f && f->toolchain_prefix) {
+		bind_text(st, i++, f->toolchain_prefix);
+		bind_text(st, i++, f->toolchain_prefix);
+	}
+	return st;
+}
+
+static int sq_newest(void *state, const struct index_filter *f, char out[DIGEST_HEX + 1])
+{
+	struct sq *s = state;
+	sqlite3_stmt *st = prepare_filtered(s, "SELECT digest FROM profiles", f,
+					    " ORDER BY created DESC, id DESC LIMIT 1");
+	int rc;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, DIGEST_HEX + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = 1;
+	} else {
+		rc = sq_fail(s, "cannot query");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_list(void *state, const struct index_filter *f,
+		   int (*fn)(const struct profile_meta *m, void *ctx), void *ctx)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st = prepare_filtered(s, "SELECT " META_COLUMNS " FROM profiles", f,
+					    " ORDER BY created DESC, id DESC");
+	int rc, ret = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct profile_meta m;
+		read_meta(st, &m);
+		ret = fn(&m, ctx);
+		profile_meta_release(&m);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(s, "cannot query");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_parents(void *state, const char *digest, struct lineage_edge **out, size_t *n)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT parent, weight FROM lineage WHERE child = ? ORDER BY parent",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	bind_text(st, 1, digest);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		snprintf((*out)[*n].parent, DIGEST_HEX + 1, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		(*out)[*n].weight = (uint64_t)sqlite3_column_int64(st, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "cannot query");
+	return 0;
+}
+
+static int sq_remove(void *state, const char *digest)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM profiles WHERE digest = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	bind_text(st, 1, digest);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM lineage WHERE child = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	bind_text(st, 1, digest);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return exec(s, "COMMIT", "cannot commit");
+fail:
+	sq_fail(s, "cannot remove profile");
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int sq_has(void *state, const char *digest)
+{
+	struct profile_meta m;
+	int rc = sq_get(state, digest, &m);
+	if (rc == 0)
+		profile_meta_release(&m);
+	return rc < 0 ? -1 : rc == 0;
+}
+
+static int sq_schema_version(void *state)
+{
+	return ((struct sq *)state)->version;
+}
+
+const struct index_backend index_sqlite_backend = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.add = sq_add,
+	.get = sq_get,
+	.resolve_prefix = sq_resolve_prefix,
+	.newest = sq_newest,
+	.list = sq_list,
+	.parents = sq_parents,
+	.remove = sq_remove,
+	.has = sq_has,
+	.schema_version = sq_schema_version,
+};

@@ -1,0 +1,370 @@
+#include "ingest.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fsutil.h"
+#include "profraw.h"
+#include "run.h"
+#include "banned.h"
+
+/* Profiles larger than this are refused rather than read into memory. */
+#define INGEST_MAX ((size_t)2 << 30)
+
+static int run_llvm_profdata(unsigned major, const char *in, int sample, struct strbuf *text)
+{
+	char *tool = llvm_tool_path(major, "llvm-profdata");
+	char *dir = NULL, *out = NULL;
+	struct strbuf err = STRBUF_INIT;
+	struct argv_array av = ARGV_ARRAY_INIT;
+	int rc, ret = -1;
+
+	if (!tool)
+		return -1;
+	if (!(dir = make_temp_dir("pgo-ingest")))
+		goto done;
+	out = path_join(dir, "profile.txt");
+	argv_push(&av, tool);
+	argv_push(&av, "merge");
+	if (sample)
+		argv_push(&av, "-sample");
+	argv_push(&av, "-text");
+	argv_push(&av, "-o");
+	argv_push(&av, out);
+	argv_push(&av, in);
+	rc = run_capture(av.v, NULL, &err);
+	if (rc != 0) {
+		const char *nl;
+		/* The first line of llvm-profdata's complaint is the useful one. */
+		strbuf_trim_trailing_newline(&err);
+		nl = strchr(err.buf, '\n');
+		if (rc > 0)
+			pgo_err("'%s': %s failed: %.*s", in, path_basename(tool),
+				nl ? (int)(nl - err.buf) : (int)err.len, err.buf);
+		goto done;
+	}
+	ret = read_file(out, text, INGEST_MAX);
+done:
+	if (dir)
+		remove_tree(dir);
+	free(dir);
+	free(out);
+	free(tool);
+	argv_clear(&av);
+	strbuf_release(&err);
+	return ret;
+}
+
+static int default_llvm(const struct toolchain *hint, struct toolchain *tc,
+			struct ingest_result *res)
+{
+	const char *env = getenv("PGO_TOOLCHAIN");
+	toolchain_init(tc);
+	if (hint && hint->family) {
+		*tc = *hint;
+		tc->compiler = hint->compiler ? xstrdup(hint->compiler) : NULL;
+		return 0;
+	}
+	res->toolchain_assumed = 1;
+	if (env && *env)
+		return toolchain_parse_id(env, tc);
+	if (toolchain_detect("clang", tc) < 0)
+		return pgo_err_prefix("cannot tell which toolchain made this profile; give --toolchain");
+	return 0;
+}
+
+/* Text: instrumentation ("name\nhash\n..." or ":ir") or sample
+   ("name:total:head").  Decided on the first line that is not a comment. */
+static enum profile_kind sniff_text(const char *data, size_t len)
+{
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - data - pos) : len - pos;
+		const char *line = data + pos;
+		pos += n + 1;
+		if (!n || line[0] == '#')
+			continue;
+		if (line[0] == ':')
+			return PROFILE_INSTR;
+		/* name:total:head with two numbers at the end */
+		{
+			size_t i = n, digits = 0;
+			int colons = 0;
+			while (i > 0 && colons < 2) {
+				char c = line[i - 1];
+				if (c >= '0' && c <= '9')
+					digits++;
+				else if (c == ':' && digits)
+					colons++, digits = 0;
+				else
+					break;
+				i--;
+			}
+			if (colons == 2 && i > 0)
+				return PROFILE_SAMPLE;
+		}
+		return PROFILE_INSTR;
+	}
+	return PROFILE_NONE;
+}
+
+static int ingest_raw_data(const char *path, const unsigned char *data, size_t len,
+			   const struct toolchain *hint, struct profile *out,
+			   struct ingest_result *res)
+{
+	struct profraw_probe pr;
+	uint32_t version = 0;
+	int rc;
+
+	profraw_probe(data, len, &pr);
+	if (out->kind == PROFILE_NONE) {
+		profile_init(out, PROFILE_INSTR);
+		if (toolchain_for_llvm_file(path, 0, pr.version, hint, &out->tc) < 0) {
+			profile_release(out);
+			return -1;
+		}
+	} else if (pr.version != llvm_raw_version(out->tc.major)) {
+		return pgo_err("'%s': raw profile version %u does not match clang %u (raw version %u) of the other inputs",
+			       path, pr.version, out->tc.major, llvm_raw_version(out->tc.major));
+	}
+	rc = profraw_read(path, data, len, &out->u.instr, &version);
+	if (rc == PROFRAW_NEEDS_TOOL) {
+		struct strbuf text = STRBUF_INIT;
+		struct instr_profile tmp;
+		instr_profile_init(&tmp);
+		rc = run_llvm_profdata(out->tc.major, path, 0, &text);
+		if (rc == 0)
+			rc = instr_parse_text(path, text.buf, text.len, &tmp);
+		if (rc == 0)
+			rc = instr_merge(&out->u.instr, &tmp, 1);
+		instr_profile_release(&tmp);
+		strbuf_release(&text);
+	}
+	if (rc < 0)
+		return -1;
+	res->runs++;
+	return 0;
+}
+
+static int ingest_file(const char *path, const struct toolchain *hint, struct profile *out,
+		       struct ingest_result *res)
+{
+	struct strbuf data = STRBUF_INIT;
+	struct profraw_probe pr;
+	int ret = -1;
+
+	if (read_file(path, &data, INGEST_MAX) < 0)
+		return -1;
+	res->files++;
+	profraw_probe((const unsigned char *)data.buf, data.len, &pr);
+	if (pr.kind == PROFRAW_RAW) {
+		ret = ingest_raw_data(path, (const unsigned char *)data.buf, data.len, hint, out,
+				      res);
+	} else if (pr.kind == PROFRAW_INDEXED) {
+		struct strbuf text = STRBUF_INIT;
+		profile_init(out, PROFILE_INSTR);
+		if (toolchain_for_llvm_file(path, 1, pr.version, hint, &out->tc) == 0 &&
+		    run_llvm_profdata(out->tc.major, path, 0, &text) == 0 &&
+		    instr_parse_text(path, text.buf, text.len, &out->u.instr) == 0)
+			ret = 0;
+		else
+			profile_release(out);
+		strbuf_release(&text);
+	} else if (profile_is_object(data.buf, data.len)) {
+		ret = profile_from_object(path, data.buf, data.len, out);
+		if (ret == 0 && hint && hint->family && !toolchain_compatible(hint, &out->tc)) {
+			char *a = toolchain_id(&out->tc), *b = toolchain_id(hint);
+			ret = pgo_err("'%s' was made by %s, not %s", path, a, b);
+			free(a);
+			free(b);
+			profile_release(out);
+		}
+	} else if (data.len >= 4 && !memcmp(data.buf, "adcg", 4)) {
+		ret = pgo_err("'%s' is a single .gcda file; import the directory that holds the program's .gcda files",
+			      path);
+	} else if (data.len >= 8 && !memcmp(data.buf + 1, "24FORPS", 7)) {
+		/* Binary sample profile (SPMagic): its text form is the same data. */
+		struct strbuf text = STRBUF_INIT;
+		profile_init(out, PROFILE_SAMPLE);
+		if (default_llvm(hint, &out->tc, res) == 0 &&
+		    run_llvm_profdata(out->tc.major, path, 1, &text) == 0 &&
+		    sample_parse_text(path, text.buf, text.len, &out->u.sample) == 0)
+			ret = 0;
+		else
+			profile_release(out);
+		strbuf_release(&text);
+	} else if (memchr(data.buf, '\0', data.len)) {
+		ret = pgo_err("'%s': not a profile pgo knows (neither LLVM raw, indexed, text, sample, nor pgo's own)",
+			      path);
+	} else {
+		enum profile_kind k = sniff_text(data.buf, data.len);
+		if (k == PROFILE_NONE) {
+			ret = pgo_err("'%s': no profile data in it", path);
+		} else {
+			profile_init(out, k);
+			if (default_llvm(hint, &out->tc, res) < 0)
+				ret = -1;
+			else if (k == PROFILE_INSTR)
+				ret = instr_parse_text(path, data.buf, data.len, &out->u.instr);
+			else
+				ret = sample_parse_text(path, data.buf, data.len, &out->u.sample);
+			if (ret < 0)
+				profile_release(out);
+		}
+	}
+	strbuf_release(&data);
+	return ret;
+}
+
+/* Collects regular files below dir whose names end in suffix, sorted. */
+static int collect(const char *dir, const char *suffix, int recurse, struct argv_array *out,
+		   size_t *others)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return pgo_err_errno("cannot open directory '%s'", dir);
+	while ((e = readdir(d))) {
+		char *p;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		p = path_join(dir, e->d_name);
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && recurse)
+				collect(p, suffix, recurse, out, others);
+			else if (S_ISREG(st.st_mode) && str_ends_with(e->d_name, suffix))
+				argv_push(out, p);
+			else if (S_ISREG(st.st_mode))
+				(*others)++;
+		}
+		free(p);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int ingest_dir(const char *path, const struct toolchain *hint, struct profile *out,
+		      struct ingest_result *res)
+{
+	struct argv_array raw = ARGV_ARRAY_INIT, gcda = ARGV_ARRAY_INIT;
+	size_t others = 0;
+	int ret = -1;
+
+	if (collect(path, ".profraw", 0, &raw, &others) < 0)
+		return -1;
+	others = 0;
+	if (collect(path, ".gcda", 1, &gcda, &others) < 0)
+		goto done;
+	if (raw.n && gcda.n) {
+		pgo_err("'%s' holds both LLVM .profraw and GCC .gcda files; import them separately",
+			path);
+		goto done;
+	}
+	if (gcda.n) {
+		unsigned major = 0, minor = 0;
+		profile_init(out, PROFILE_GCDA);
+		if (gcda_set_read_dir(path, &out->u.gcda) < 0)
+			goto fail;
+		for (size_t i = 0; i < out->u.gcda.n; i++) {
+			unsigned ma, mi;
+			const struct gcda_entry *e = &out->u.gcda.e[i];
+			if (gcda_check(e->path, e->data, e->len, &ma, &mi) < 0)
+				goto fail;
+			if (i && (ma != major || mi != minor)) {
+				pgo_err("'%s': .gcda files from GCC %u.%u and %u.%u are mixed", path,
+					major, minor, ma, mi);
+				goto fail;
+			}
+			major = ma;
+			minor = mi;
+		}
+		if (hint && hint->family && (hint->family != TC_GCC || hint->major != major)) {
+			char *h = toolchain_id(hint);
+			pgo_err("'%s': .gcda files written by GCC %u.%u do not match %s", path, major,
+				minor, h);
+			free(h);
+			goto fail;
+		}
+		if (hint && hint->family) {
+			out->tc = *hint;
+			out->tc.compiler = hint->compiler ? xstrdup(hint->compiler) : NULL;
+		} else {
+			char *gcc = xasprintf("gcc-%u", major);
+			if (toolchain_detect(gcc, &out->tc) < 0 || out->tc.major != major) {
+				pgo_err_clear();
+				toolchain_release(&out->tc);
+				out->tc.family = TC_GCC;
+				out->tc.major = major;
+				out->tc.minor = minor;
+			}
+			free(gcc);
+		}
+		res->files += out->u.gcda.n;
+		res->runs++;
+		ret = 0;
+		goto done;
+	}
+	if (!raw.n) {
+		pgo_err("'%s': no .profraw or .gcda files in it", path);
+		goto done;
+	}
+	qsort(raw.v, raw.n, sizeof(*raw.v), cmp_str);
+	for (size_t i = 0; i < raw.n; i++) {
+		struct strbuf data = STRBUF_INIT;
+		struct profraw_probe pr;
+		int rc = read_file(raw.v[i], &data, INGEST_MAX);
+		if (rc == 0) {
+			profraw_probe((const unsigned char *)data.buf, data.len, &pr);
+			if (pr.kind != PROFRAW_RAW)
+				rc = pgo_err("'%s': not an LLVM raw profile", raw.v[i]);
+			else
+				rc = ingest_raw_data(raw.v[i], (const unsigned char *)data.buf,
+						     data.len, hint, out, res);
+		}
+		strbuf_release(&data);
+		if (rc < 0)
+			goto fail;
+		res->files++;
+	}
+	if (instr_profile_normalize(&out->u.instr) < 0)
+		goto fail;
+	ret = 0;
+	goto done;
+fail:
+	if (out->kind != PROFILE_NONE)
+		profile_release(out);
+done:
+	argv_clear(&raw);
+	argv_clear(&gcda);
+	return ret;
+}
+
+int ingest_path(const char *path, const struct toolchain *hint, struct profile *out,
+		struct ingest_result *res)
+{
+	struct stat st;
+	memset(res, 0, sizeof(*res));
+	profile_init(out, PROFILE_NONE);
+	if (stat(path, &st) < 0)
+		return pgo_err_errno("cannot open '%s'", path);
+	if (S_ISDIR(st.st_mode))
+		return ingest_dir(path, hint, out, res);
+	if (ingest_file(path, hint, out, res) < 0) {
+		if (out->kind != PROFILE_NONE)
+			profile_release(out);
+		return -1;
+	}
+	if (out->kind == PROFILE_INSTR)
+		return instr_profile_normalize(&out->u.instr);
+	return 0;
+}

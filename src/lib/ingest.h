@@ -1,0 +1,34 @@
+/*
+ * ingest: turning what a user has (raw and indexed LLVM profiles, text
+ * forms, pgo's own exported files, sample profiles, directories of .gcda
+ * or .profraw files) into a profile tied to its toolchain.
+ *
+ * The toolchain comes from the data where the data says it (raw and
+ * indexed format versions, the gcda version word, pgo's header), checked
+ * against the one the caller names if any.  Text forms do not say which
+ * compiler made them; there the caller's toolchain is used, or the
+ * default clang on PATH, and the result says that it was assumed.
+ *
+ * Raw profiles are read natively (profraw.c); files the native reader
+ * does not handle (value-profile data) and indexed profiles go through
+ * the llvm-profdata of the matching major version, run with an argv.
+ */
+#ifndef PGO_INGEST_H
+#define PGO_INGEST_H
+
+#include "profile.h"
+
+struct ingest_result {
+	uint64_t runs;          /* raw profiles read (each is a run or a pool) */
+	int toolchain_assumed;  /* the toolchain was not in the data */
+	uint64_t files;         /* files read */
+};
+
+/*
+ * Reads path (a file or a directory) into out.  hint may be NULL or name
+ * the toolchain the caller expects.  On error nothing is left in out.
+ */
+int ingest_path(const char *path, const struct toolchain *hint, struct profile *out,
+		struct ingest_result *res);
+
+#endif
