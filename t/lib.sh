@@ -53,11 +53,15 @@ ok() {
 	_report $? "$desc"
 }
 
+# The output of the last "fails" command is kept in $ERR, so that the
+# next checks can look at the message.
+ERR="$TEST_DIR/.err"
 fails() {
 	local want=$1 desc=$2 rc
 	shift 2
 	"$@" >"$TEST_DIR/.out" 2>&1
 	rc=$?
+	cp "$TEST_DIR/.out" "$ERR"
 	if [ "$rc" = "$want" ]; then
 		_report 0 "$desc"
 	else
@@ -74,11 +78,6 @@ is() {
 		printf 'got:      %s\nexpected: %s\n' "$2" "$3" >"$TEST_DIR/.out"
 		_report 1 "$1"
 	fi
-}
-
-# The standard error of the last ok/fails, for checking messages.
-last_output() {
-	cat "$TEST_DIR/.out"
 }
 
 skip_all() {

@@ -7,7 +7,7 @@ ok "pgo help lists import" sh -c '"$PGO" --help | grep -q "^  import "'
 ok "pgo --version" sh -c '"$PGO" --version | grep -q "^pgo [0-9]"'
 fails 129 "no command is a usage error" "$PGO"
 fails 129 "unknown command is a usage error" "$PGO" frobnicate
-ok "unknown command names itself" grep -q "'frobnicate' is not a pgo command" "$TEST_DIR/.out"
+ok "unknown command names itself" grep -q "'frobnicate' is not a pgo command" "$ERR"
 fails 129 "no prefix matching of commands" "$PGO" imp x
 fails 129 "unknown option is a usage error" "$PGO" ls --bogus
 fails 129 "import without input is a usage error" "$PGO" import
@@ -36,8 +36,8 @@ ok "default store exists" test -f "$HOME/.local/share/pgo/index.db"
 # A store that cannot be created is a fatal error with a clear message.
 touch "$TEST_DIR/afile"
 fails 128 "store path under a file" "$PGO" --store "$TEST_DIR/afile/store" ls
-ok "message names the store" grep -q "cannot open store '$TEST_DIR/afile/store'" "$TEST_DIR/.out"
-is "error is one line" "$(wc -l <"$TEST_DIR/.out")" 1
+ok "message names the store" grep -q "cannot open store '$TEST_DIR/afile/store'" "$ERR"
+is "error is one line" "$(wc -l <"$ERR")" 1
 
 # Output errors are not success (git's run_builtin check).
 if [ -w /dev/full ]; then
@@ -46,8 +46,8 @@ fi
 
 # Missing references.
 fails 1 "show of an unknown ref" "$PGO" show nosuchprogram
-ok "message says what it tried" grep -q "no profile matches 'nosuchprogram'" "$TEST_DIR/.out"
+ok "message says what it tried" grep -q "no profile matches 'nosuchprogram'" "$ERR"
 fails 1 "show of a missing file" "$PGO" show ./missing.profraw
-ok "message names the file" grep -q "cannot open './missing.profraw': No such file or directory" "$TEST_DIR/.out"
+ok "message names the file" grep -q "cannot open './missing.profraw': No such file or directory" "$ERR"
 
 done_testing

@@ -69,8 +69,31 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 
 void cmd_parse_toolchain(const char *arg, struct toolchain *tc)
 {
-	if (toolchain_parse_id(arg, tc) == 0)
+	if (toolchain_parse_id(arg, tc) == 0) {
+		struct toolchain full;
+		char *name;
+		int rc;
+		if (strchr(arg, '.'))
+			return;
+		/* "clang-14" means the installed clang 14, whatever its minor
+		   and patch level: profiles record the full version. */
+		if (tc->family == TC_CLANG) {
+			rc = toolchain_llvm_major(tc->major, &full);
+		} else {
+			name = xasprintf("gcc-%u", tc->major);
+			rc = toolchain_detect(name, &full);
+			free(name);
+		}
+		if (rc == 0 && full.family == tc->family && full.major == tc->major) {
+			toolchain_release(tc);
+			*tc = full;
+		} else {
+			if (rc == 0)
+				toolchain_release(&full);
+			pgo_err_clear();
+		}
 		return;
+	}
 	/* Not an id: a compiler to ask. */
 	if (toolchain_detect(arg, tc) == 0)
 		return;

@@ -82,7 +82,7 @@ static int user_version(struct sq *s, int *out)
 
 static int migrate(struct sq *s)
 {
-	int v;
+	int v = 0;
 	if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
 		return -1;
 	if (user_version(s, &v) < 0)

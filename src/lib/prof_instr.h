@@ -13,6 +13,8 @@
  * Every record is written exactly as llvm-profdata writes it, comment lines
  * included, so the body is byte-identical to what llvm-profdata of the same
  * version writes for the same data, and llvm-profdata reads it back.
+ * (LLVM 14 and 22 write identical text; only data that 14 cannot represent,
+ * such as MC/DC bitmaps or ":single_byte_coverage", is unreadable by 14.)
  *
  * Merging sums counters with saturation (as LLVM does), ORs MC/DC bitmap
  * bytes, and sums value-profile counts per target; since every operation

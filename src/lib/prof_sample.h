@@ -11,8 +11,9 @@
  *
  * Canonical form: functions sorted by name (bytewise); within a function
  * body lines sorted by (offset, discriminator), call targets by name,
- * inlined call sites by (offset, discriminator, callee name); metadata
- * lines first.  Names may contain ':' (context-sensitive profiles use
+ * inlined call sites by (offset, discriminator, callee name), after the
+ * body lines; metadata lines last (LLVM 14 and 22 reject a body line after
+ * metadata).  Names may contain ':' (context-sensitive profiles use
  * "[main:1 @ foo]"); numbers are parsed from the right.
  *
  * Merging sums totals, head counts, body counts and target counts with
@@ -71,6 +72,7 @@ void sample_profile_normalize(struct sample_profile *p);
 void sample_emit_text(struct sample_profile *p, struct strbuf *out);
 int sample_merge(struct sample_profile *dst, const struct sample_profile *src,
 		 uint64_t weight);
+/* Sum of the total samples of the top-level functions (saturating). */
 uint64_t sample_profile_sum(const struct sample_profile *p);
 
 /* Overlap with the same definition as prof_instr's, over body counts of

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include "compress.h"
 #include "fsutil.h"
 #include "hash.h"
@@ -99,6 +101,17 @@ out:
 	return ret;
 }
 
+/*
+ * Crash injection for the tests: PGO_TEST_CRASH=NAME kills the process
+ * with SIGKILL at the named point, as a power cut would.
+ */
+static void crash_point(const char *name)
+{
+	const char *want = getenv("PGO_TEST_CRASH");
+	if (want && !strcmp(want, name))
+		raise(SIGKILL);
+}
+
 int store_put(struct store *st, struct profile *p, struct profile_meta *meta,
 	      const struct lineage_edge *parents, size_t nparents)
 {
@@ -110,8 +123,10 @@ int store_put(struct store *st, struct profile *p, struct profile_meta *meta,
 	if (profile_to_object(p, &obj) < 0)
 		goto out;
 	sha256_hex(obj.buf, obj.len, meta->digest);
+	crash_point("before-object");
 	if (write_object(st, meta->digest, obj.buf, obj.len, &meta->stored_size) < 0)
 		goto out;
+	crash_point("after-object");
 	profile_summarize(p, &sum);
 	free(meta->kind);
 	meta->kind = xstrdup(profile_kind_name(p->kind));
@@ -129,6 +144,8 @@ int store_put(struct store *st, struct profile *p, struct profile_meta *meta,
 		meta->host = xstrdup(host);
 	}
 	ret = index_add(st->idx, meta, parents, nparents);
+	if (ret >= 0)
+		crash_point("after-index");
 out:
 	strbuf_release(&obj);
 	return ret;
@@ -246,6 +263,21 @@ static int program_cb(const struct profile_meta *m, void *ctx)
 	return 0;
 }
 
+static int all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * Removes objects without an index row, and temporary files, that are
+ * older than the grace period.  Only names of pgo's own making are
+ * considered: fan-out directories of two hex digits holding files named
+ * by the other 62 digits, optionally with a ".tmp." suffix.  Anything
+ * else in the store is left alone.
+ */
 static int sweep_objects(struct store *st, const struct gc_opts *o, struct gc_report *r,
 			 void (*removed)(void *, const char *, const char *), void *ctx)
 {
@@ -256,43 +288,47 @@ static int sweep_objects(struct store *st, const struct gc_opts *o, struct gc_re
 	int ret = 0;
 
 	if (!top) {
+		ret = errno == ENOENT ? 0 : pgo_err_errno("cannot open '%s'", objdir);
 		free(objdir);
-		return errno == ENOENT ? 0 : pgo_err_errno("cannot open '%s'", objdir);
+		return ret;
 	}
 	while ((e = readdir(top))) {
 		char *sub;
 		DIR *d;
 		struct dirent *f;
-		if (strlen(e->d_name) != 2)
+		if (strlen(e->d_name) != 2 || !all_hex(e->d_name, 2))
 			continue;
 		sub = path_join(objdir, e->d_name);
 		d = opendir(sub);
 		while (d && (f = readdir(d))) {
-			char *path, digest[DIGEST_HEX + 8];
+			size_t len = strlen(f->d_name);
+			char *path, digest[DIGEST_HEX + 1];
 			struct stat sb;
-			int temp, has;
-			if (f->d_name[0] == '.')
+			int temp, has = 0;
+			if (len < DIGEST_HEX - 2 || !all_hex(f->d_name, DIGEST_HEX - 2))
+				continue;
+			temp = len > DIGEST_HEX - 2;
+			if (temp && strncmp(f->d_name + DIGEST_HEX - 2, ".tmp.", 5))
 				continue;
 			path = path_join(sub, f->d_name);
-			temp = strstr(f->d_name, ".tmp.") != NULL;
-			if (lstat(path, &sb) < 0 || now - sb.st_mtime < o->grace_seconds) {
+			if (lstat(path, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+			    now - sb.st_mtime < o->grace_seconds) {
 				free(path);
 				continue;
 			}
 			if (!temp) {
-				snprintf(digest, sizeof(digest), "%s%s", e->d_name, f->d_name);
-				has = strlen(digest) == DIGEST_HEX ? index_has(st->idx, digest) : 0;
+				snprintf(digest, sizeof(digest), "%.2s%.62s", e->d_name, f->d_name);
+				has = index_has(st->idx, digest);
 				if (has != 0) {
 					if (has < 0)
 						ret = -1;
 					free(path);
 					continue;
 				}
-			}
-			if (temp)
-				r->temps++;
-			else
 				r->objects++;
+			} else {
+				r->temps++;
+			}
 			r->bytes += (uint64_t)sb.st_size;
 			if (removed)
 				removed(ctx, temp ? "temporary file" : "object", path);
