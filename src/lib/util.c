@@ -244,6 +244,7 @@ void strbuf_trim_trailing_newline(struct strbuf *sb)
 
 static struct strbuf errbuf = STRBUF_INIT;
 
+static int err_v(int with_errno, const char *fmt, va_list ap) PGO_PRINTF(2, 0);
 static int err_v(int with_errno, const char *fmt, va_list ap)
 {
 	int e = errno;
