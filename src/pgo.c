@@ -22,11 +22,18 @@ static const struct cmd commands[] = {
 	{ "export", cmd_export, CMD_NEEDS_STORE, "write a profile for a compiler" },
 	{ "ls", cmd_ls, CMD_NEEDS_STORE, "list stored profiles" },
 	{ "gc", cmd_gc, CMD_NEEDS_STORE, "remove old profiles and unused objects" },
+	{ "init", cmd_init, 0, "write a pgo.conf for a project" },
+	{ "build", cmd_build, CMD_NEEDS_STORE, "build a project with or without a profile" },
+	{ "run", cmd_run, CMD_NEEDS_STORE, "run a training workload and store its profile" },
+	{ "optimize", cmd_optimize, CMD_NEEDS_STORE, "build, train, rebuild and measure, from pgo.conf" },
+	{ "inspect", cmd_inspect, 0, "show how a binary was built by pgo" },
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: pgo [--store DIR] COMMAND [ARGS]\n\ncommands:\n", f);
+	fputs("usage: pgo [--store DIR] COMMAND [ARGS]\n"
+	      "       pgo cc|c++ COMPILER-ARGS...   (the compiler wrapper; also pgo-cc, pgo-c++)\n"
+	      "\ncommands:\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'pgo COMMAND --help' for a command's options.\n"
@@ -37,9 +44,19 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c = NULL;
 	struct cmd_ctx ctx;
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	int i = 1, rc;
 
 	memset(&ctx, 0, sizeof(ctx));
+	/* The compiler wrapper: every argument belongs to the compiler. */
+	if (!strcmp(self, "pgo-cc"))
+		return cmd_cc(argc, argv, 0);
+	if (!strcmp(self, "pgo-c++"))
+		return cmd_cc(argc, argv, 1);
+	if (argc > 1 && !strcmp(argv[1], "cc"))
+		return cmd_cc(argc - 1, argv + 1, 0);
+	if (argc > 1 && !strcmp(argv[1], "c++"))
+		return cmd_cc(argc - 1, argv + 1, 1);
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--store") && i + 1 < argc) {
 			global_opts.store_dir = argv[i + 1];

@@ -36,7 +36,44 @@ struct cmd {
 	const char *summary;
 };
 
+/* The result of a build run by pgo build or pgo optimize. */
+struct build_result {
+	int mode;                  /* enum pgo_mode */
+	char digest[DIGEST_HEX + 1];
+	char *why;
+	int status;                /* the build command's exit status */
+	size_t fallbacks;          /* wrapper invocations without pgo's flags */
+	size_t mismatches;         /* functions whose profile is out of date */
+	size_t missing;            /* functions without profile data */
+};
+void build_result_release(struct build_result *r);
+struct project;
+struct build_request;
+/* The build of pgo build.  log: send all output there (and stay quiet),
+   or NULL to pass it through and report on stderr. */
+int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_request *req,
+		 int argc, char **argv, int clean, const char *log, struct build_result *res);
+
+/* The result of one training run (pgo run, pgo optimize). */
+struct run_result {
+	int status;                /* the command's exit status */
+	size_t files;              /* profile files taken from the spool */
+	char digest[DIGEST_HEX + 1];      /* this run's profile */
+	char cumulative[DIGEST_HEX + 1];  /* all runs of the instrumented build */
+	uint64_t runs;             /* pgo runs since the instrumented build */
+	size_t functions, covered, newly_covered;
+	uint64_t total;
+};
+int cmd_do_run(struct cmd_ctx *ctx, struct project *p, int argc, char **argv,
+	       const char *program, const char *label, int aslr, const char *log,
+	       struct run_result *res);
+
 /* Commands. */
+int cmd_cc(int argc, char **argv, int cxx);
+int cmd_build(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_run(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_optimize(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_init(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_merge(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_show(int argc, char **argv, struct cmd_ctx *ctx);
@@ -44,6 +81,7 @@ int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_ls(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_gc(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_inspect(int argc, char **argv, struct cmd_ctx *ctx);
 
 /*
  * Option parsing shared by the commands: getopt_long over the command's

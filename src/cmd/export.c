@@ -4,7 +4,6 @@
 
 #include "cmd.h"
 #include "fsutil.h"
-#include "run.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -29,48 +28,6 @@ static int write_out(const char *path, const char *data, size_t len)
 		return 0;
 	}
 	return write_file_durable(path, data, len, 0644);
-}
-
-static int to_profdata(const struct loaded_ref *r, const char *text, size_t len,
-		       const char *path)
-{
-	char *tool = llvm_tool_path(r->prof.tc.major, "llvm-profdata");
-	char *dir = NULL, *in = NULL, *tmp_out = NULL;
-	struct strbuf err = STRBUF_INIT, bytes = STRBUF_INIT;
-	int rc, ret = -1;
-
-	if (!tool)
-		return -1;
-	if (!(dir = make_temp_dir("pgo-export")))
-		goto out;
-	in = path_join(dir, "profile.txt");
-	tmp_out = path_join(dir, "profile.profdata");
-	if (write_file_durable(in, text, len, 0600) < 0)
-		goto out;
-	{
-		const char *argv[] = { tool, "merge", "-o", tmp_out, in, NULL };
-		rc = run_capture(argv, NULL, &err);
-	}
-	if (rc != 0) {
-		strbuf_trim_trailing_newline(&err);
-		if (rc > 0)
-			pgo_err("%s merge failed: %s", tool, err.buf);
-		goto out;
-	}
-	/* Through a durable write into place, like every file pgo makes. */
-	if (read_file(tmp_out, &bytes, 0) < 0 || write_out(path, bytes.buf, bytes.len) < 0)
-		goto out;
-	ret = 0;
-out:
-	if (dir)
-		remove_tree(dir);
-	free(dir);
-	free(in);
-	free(tmp_out);
-	free(tool);
-	strbuf_release(&err);
-	strbuf_release(&bytes);
-	return ret;
 }
 
 int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
@@ -139,8 +96,8 @@ int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 			ref, profile_kind_name(r.prof.kind), format, profile_kind_name(need));
 		goto out;
 	}
-	if (need == PROFILE_GCDA) {
-		if (gcda_set_write_dir(&r.prof.u.gcda, output) < 0)
+	if (need) {
+		if (profile_write_for_compiler(&r.prof, output) < 0)
 			goto fail;
 		ret = 0;
 		goto out;
@@ -148,12 +105,8 @@ int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	if (r.stored ? store_export_text(&ctx->store, r.digest, &text) < 0
 		     : profile_to_object(&r.prof, &text) < 0)
 		goto fail;
-	if (need == PROFILE_INSTR) {
-		if (to_profdata(&r, text.buf, text.len, output) < 0)
-			goto fail;
-	} else if (write_out(output, text.buf, text.len) < 0) {
+	if (write_out(output, text.buf, text.len) < 0)
 		goto fail;
-	}
 	ret = 0;
 	goto out;
 fail:

@@ -1,6 +1,10 @@
 #include "ingest.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,4 +371,120 @@ int ingest_path(const char *path, const struct toolchain *hint, struct profile *
 	if (out->kind == PROFILE_INSTR)
 		return instr_profile_normalize(&out->u.instr);
 	return 0;
+}
+
+static int lock_fd(int fd)
+{
+	struct flock fl;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &fl) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+static int take_file(const char *path, const char *rel, const char *staging, size_t *taken)
+{
+	struct strbuf data = STRBUF_INIT;
+	char *dst = NULL;
+	int fd = open(path, O_RDWR | O_CLOEXEC), ret = -1;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : pgo_err_errno("cannot open '%s'", path);
+	if (lock_fd(fd) < 0) {
+		pgo_err_errno("cannot lock '%s'", path);
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+		strbuf_grow(&data, 65536);
+		n = read(fd, data.buf + data.len, data.alloc - data.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pgo_err_errno("cannot read '%s'", path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		strbuf_setlen(&data, data.len + (size_t)n);
+	}
+	if (!data.len) {
+		ret = 0;
+		goto out;
+	}
+	{
+		/* Unique in staging: the same pool name can be taken again
+		   before staging has been imported. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (str_ends_with(rel, ".gcda")) {
+			dst = path_join(staging, rel);
+			if (is_file(dst)) {
+				pgo_err("'%s' is already in staging; import it first", dst);
+				goto out;
+			}
+		} else {
+			dst = xasprintf("%s/%lld%09ld-%s", staging, (long long)ts.tv_sec,
+					(long)ts.tv_nsec, rel);
+		}
+	}
+	{
+		char *dir = path_dirname(dst);
+		int rc = mkdir_p(dir, 0755);
+		free(dir);
+		if (rc < 0 || write_file_durable(dst, data.buf, data.len, 0644) < 0)
+			goto out;
+	}
+	/* Only now, still holding the lock, is the source emptied. */
+	if (ftruncate(fd, 0) < 0) {
+		pgo_err_errno("cannot truncate '%s'", path);
+		unlink(dst);
+		goto out;
+	}
+	(*taken)++;
+	ret = 0;
+out:
+	close(fd);	/* releases the lock */
+	free(dst);
+	strbuf_release(&data);
+	return ret;
+}
+
+static int collect_tree(const char *dir, const char *rel, const char *staging, size_t *taken)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : pgo_err_errno("cannot open directory '%s'", dir);
+	while ((e = readdir(d)) && ret == 0) {
+		char *p, *r;
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		p = path_join(dir, e->d_name);
+		r = *rel ? path_join(rel, e->d_name) : xstrdup(e->d_name);
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				ret = collect_tree(p, r, staging, taken);
+			else if (S_ISREG(st.st_mode) &&
+				 (str_ends_with(e->d_name, ".profraw") || str_ends_with(e->d_name, ".gcda")))
+				ret = take_file(p, r, staging, taken);
+		}
+		free(p);
+		free(r);
+	}
+	closedir(d);
+	return ret;
+}
+
+int spool_collect(const char *spool, const char *staging, size_t *taken)
+{
+	*taken = 0;
+	if (mkdir_p(staging, 0755) < 0)
+		return -1;
+	return collect_tree(spool, "", staging, taken);
 }

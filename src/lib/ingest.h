@@ -31,4 +31,19 @@ struct ingest_result {
 int ingest_path(const char *path, const struct toolchain *hint, struct profile *out,
 		struct ingest_result *res);
 
+/*
+ * Takes what instrumented programs wrote into spool and moves it into
+ * staging (created if needed), durably, one file per source file.
+ *
+ * The LLVM runtime merges into its %m pool files, and GCC's into its
+ * .gcda files, under an fcntl write lock on the whole file.  Each file is
+ * taken under that same lock: read, copied to staging, then truncated to
+ * zero bytes before the lock is released.  A process that exits later
+ * finds an empty file and writes only its own counts, so no count is lost
+ * or taken twice, while the programs keep running.  (Removing the file
+ * instead would lose the counts of a process already waiting on the lock
+ * of the old file.)  Empty files are skipped.  *taken counts the files.
+ */
+int spool_collect(const char *spool, const char *staging, size_t *taken);
+
 #endif

@@ -167,6 +167,99 @@ out:
 	return ret;
 }
 
+static int write_profdata(struct profile *p, const char *path)
+{
+	char *tool = llvm_tool_path(p->tc.major, "llvm-profdata");
+	char *dir = NULL, *in = NULL, *tmp_out = NULL;
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, bytes = STRBUF_INIT;
+	struct argv_array av = ARGV_ARRAY_INIT;
+	int rc, ret = -1;
+
+	if (!tool)
+		return -1;
+	if (!(dir = make_temp_dir("pgo-profdata")))
+		goto out;
+	in = path_join(dir, "profile.txt");
+	tmp_out = path_join(dir, "profile.profdata");
+	if (profile_to_object(p, &text) < 0 || write_file_durable(in, text.buf, text.len, 0600) < 0)
+		goto out;
+	argv_push(&av, tool);
+	argv_push(&av, "merge");
+	argv_push(&av, "-o");
+	argv_push(&av, tmp_out);
+	argv_push(&av, in);
+	rc = run_capture(av.v, NULL, &err);
+	if (rc != 0) {
+		strbuf_trim_trailing_newline(&err);
+		if (rc > 0)
+			pgo_err("%s merge failed: %s", tool, err.buf);
+		goto out;
+	}
+	if (read_file(tmp_out, &bytes, 0) < 0 ||
+	    write_file_durable(path, bytes.buf, bytes.len, 0644) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (dir)
+		remove_tree(dir);
+	free(dir);
+	free(in);
+	free(tmp_out);
+	free(tool);
+	argv_clear(&av);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	strbuf_release(&bytes);
+	return ret;
+}
+
+static int write_gcda_dir(struct profile *p, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *old = xasprintf("%s.old.%ld", path, (long)getpid());
+	int ret = -1;
+	remove_tree(tmp);
+	if (gcda_set_write_dir(&p->u.gcda, tmp) < 0)
+		goto out;
+	/* Swap the complete new tree into place. */
+	if (is_dir(path) && rename(path, old) < 0) {
+		pgo_err_errno("cannot move '%s' aside", path);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		pgo_err_errno("cannot rename '%s' to '%s'", tmp, path);
+		goto out;
+	}
+	remove_tree(old);
+	ret = fsync_parent_dir(path);
+out:
+	if (ret < 0)
+		remove_tree(tmp);
+	free(tmp);
+	free(old);
+	return ret;
+}
+
+int profile_write_for_compiler(struct profile *p, const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	int ret;
+	switch (p->kind) {
+	case PROFILE_INSTR:
+		return write_profdata(p, path);
+	case PROFILE_SAMPLE:
+		/* The body alone: the compiler reads sample text directly. */
+		sample_emit_text(&p->u.sample, &text);
+		ret = write_file_durable(path, text.buf, text.len, 0644);
+		strbuf_release(&text);
+		return ret;
+	case PROFILE_GCDA:
+		return write_gcda_dir(p, path);
+	default:
+		return pgo_err("cannot write a profile of kind none");
+	}
+}
+
 static int check_compatible(const struct profile *a, const struct profile *b)
 {
 	char *ia, *ib;

@@ -55,6 +55,15 @@ int profile_from_object(const char *name, const char *data, size_t len, struct p
 /* Whether data starts like a pgo canonical file. */
 int profile_is_object(const char *data, size_t len);
 
+/*
+ * Writes p in the form its compiler reads, at path: an indexed .profdata
+ * made by the llvm-profdata of p's LLVM version (instrumentation), a
+ * sample profile text (sample), or a directory of .gcda files (GCC).
+ * Files are replaced durably; a gcda directory is written beside and
+ * renamed into place.
+ */
+int profile_write_for_compiler(struct profile *p, const char *path);
+
 /* dst += weight * src; both must be of one kind and compatible toolchains.
    For GCC profiles the merge is done by the matching gcov-tool. */
 int profile_merge(struct profile *dst, const struct profile *src, uint64_t weight);

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -129,8 +130,20 @@ static void drain(int fds[2], struct strbuf *bufs[2])
 	}
 }
 
+static volatile sig_atomic_t forward_pid;
+
+static void forward_signal(int sig)
+{
+	if (forward_pid > 0)
+		kill((pid_t)forward_pid, sig);
+}
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
 int run_command(const struct run_opts *o)
 {
+	struct sigaction saved[ARRAY_SIZE(forwarded)];
+	int saved_persona = -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
@@ -156,13 +169,38 @@ int run_command(const struct run_opts *o)
 		posix_spawn_file_actions_adddup2(&fa, perr[1], 2);
 	if (o->null_stdin)
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (o->stdout_file) {
+		posix_spawn_file_actions_addopen(&fa, 1, o->stdout_file,
+						 O_WRONLY | O_CREAT | O_APPEND, 0644);
+		posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	}
 	if (o->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, o->cwd);
 	if (o->env_add || o->env_unset)
 		env = build_env(o);
+	/* The personality is inherited across exec: set it around the spawn. */
+	if (o->no_aslr) {
+		saved_persona = personality(0xffffffff);
+		if (saved_persona != -1)
+			personality((unsigned long)saved_persona | ADDR_NO_RANDOMIZE);
+	}
+	if (o->forward_signals) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = forward_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		forward_pid = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+			sigaction(forwarded[i], &sa, &saved[i]);
+	}
 
 	rc = posix_spawnp(&pid, o->argv[0], &fa, &attr, (char *const *)o->argv,
 			  env ? env : environ);
+	if (rc == 0 && o->forward_signals)
+		forward_pid = pid;
+	if (saved_persona != -1)
+		personality((unsigned long)saved_persona);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	free(env);
@@ -175,6 +213,9 @@ int run_command(const struct run_opts *o)
 			close(pout[0]);
 		if (perr[0] >= 0)
 			close(perr[0]);
+		if (o->forward_signals)
+			for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+				sigaction(forwarded[i], &saved[i], NULL);
 		errno = rc;
 		return pgo_err_errno("cannot run '%s'", o->argv[0]);
 	}
@@ -186,9 +227,19 @@ int run_command(const struct run_opts *o)
 		strbuf_release(&dummy);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return pgo_err_errno("cannot wait for '%s'", o->argv[0]);
+		if (errno != EINTR) {
+			rc = pgo_err_errno("cannot wait for '%s'", o->argv[0]);
+			status = -1;
+			break;
+		}
 	}
+	if (o->forward_signals) {
+		forward_pid = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+			sigaction(forwarded[i], &saved[i], NULL);
+	}
+	if (status == -1)
+		return -1;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))

@@ -20,6 +20,9 @@ struct run_opts {
 	struct strbuf *err;           /* capture stderr, or NULL to inherit */
 	int stdout_to_stderr;         /* when out is NULL: send stdout to our stderr */
 	int null_stdin;               /* stdin from /dev/null */
+	int forward_signals;          /* pass SIGINT, SIGTERM, SIGHUP, SIGQUIT on to the child */
+	int no_aslr;                  /* run the child with address-space randomization off */
+	const char *stdout_file;      /* append stdout and stderr to this file */
 };
 
 /*

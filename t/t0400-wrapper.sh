@@ -1,0 +1,101 @@
+#!/bin/bash
+# The compiler wrapper: what it passes through untouched, what it changes,
+# the note it stamps, and how it falls back instead of breaking a build.
+. "$PGO_TEST_SRCDIR/t/lib.sh"
+need_tool clang-14 llvm-profdata-14 make ccache
+
+mkproj() {
+	mkdir -p "$1"
+	cp "$PROG_SRC"/*.c "$PROG_SRC"/*.h "$1/"
+	cp "$PROG_SRC/Makefile" "$1/Makefile"
+	cat >"$1/pgo.conf" <<-CONF
+	[project]
+	name = prog
+	cc = clang-14
+	[build]
+	command = make
+	clean = make clean
+	binaries = prog
+	[train]
+	command = ./prog 20000 mix
+	CONF
+}
+
+# Off mode: the wrapper is the compiler.
+mkproj plain
+(cd plain && make CC=clang-14 >/dev/null 2>&1)
+mkproj off
+ok "build --pgo=off" "$PGO" build -C off --pgo=off
+ok "--pgo=off gives the same bytes as a plain build" cmp plain/prog off/prog
+fails 1 "a plain binary has no note" "$PGO" inspect off/prog
+ok "  and says so" grep -q "no pgo note" "$ERR"
+
+# Pass-through without pgo build: PGO_MODE unset.
+mkdir -p bin && ln -s "$PGO" bin/pgo-cc
+ok "pgo-cc --version is the compiler's" sh -c "PGO_CC=clang-14 bin/pgo-cc --version | grep -q 'clang version 14'"
+ok "pgo cc -E passes through" sh -c "echo 'int x = FOO;' | PGO_CC=clang-14 PGO_MODE=instrument '$PGO' cc -DFOO=42 -E -x c - | grep -q 'int x = 42;'"
+ok "pgo cc -M passes through" sh -c "PGO_CC=clang-14 PGO_MODE=instrument '$PGO' cc -M '$PROG_SRC/work.c' | grep -q 'work.h'"
+fails 3 "the compiler's exit status is kept" sh -c "PGO_CC=false '$PGO' cc -c x.c; exit \$((\$? + 2))"
+
+# Instrument: the note, the spool, and the counts.
+mkproj inst
+ok "build --pgo=instrument" "$PGO" build -C inst --pgo=instrument
+ok "instrumented binary has a note" sh -c "'$PGO' inspect inst/prog | grep -q 'mode *instrument'"
+ok "pgo run collects the profile" sh -c "cd inst && '$PGO' run -- ./prog 3000 sort >run.out"
+ok "  and reports coverage" grep -q '^covered  *[0-9]* of [0-9]* functions' inst/run.out
+digest=$(sed -n 's/^all runs *\([0-9a-f]*\).*/\1/p' inst/run.out)
+ok "  the profile is in the store" "$PGO" show "$digest"
+# util_rare is called exactly 3000 times by "prog 3000 sort".
+"$PGO" export "$digest" >inst.txt
+ok "exact entry count of util_rare" sh -c "awk '/^util_rare\$/ {f=1} f && /^# Counter Values:/ {getline; print; exit}' inst.txt | grep -qx 3000"
+
+# Use: the optimized build carries the digest of the profile.
+ok "build with the profile" "$PGO" build -C inst
+is "note records the profile" "$("$PGO" inspect --json inst/prog | sed -n 's/.*"profile": "sha256:\([0-9a-f]*\)".*/\1/p')" "$digest"
+ok "no missing-profile diagnostics for hot functions" sh -c "! grep -E 'missing.*(util_rare|work_sort|main)' inst/.pgo/diagnostics.log 2>/dev/null"
+ok "optimized binary works" sh -c "inst/prog 100 sort | grep -qx '[0-9]*'"
+
+# Source change: the compiler's staleness diagnostics are counted, not printed.
+cat >>inst/util.c <<'C'
+int util_added(int x) { return x * 2; }
+C
+sed -i 's/return i % 97 == 0;/return i % 97 == 0 || i % 89 == 0;/' inst/util.c
+ok "build with a stale profile" sh -c "'$PGO' build -C inst >build.out 2>&1"
+ok "  reports out-of-date and missing functions" grep -q "reported 1 functions whose profile is out of date and 1 without profile data" build.out
+ok "  does not print the compiler's diagnostics" sh -c "! grep -q 'hash mismatch' build.out"
+ok "  records them" sh -c "grep -q '^mismatch' inst/.pgo/diagnostics.log && grep -q '^missing.*util_added' inst/.pgo/diagnostics.log"
+
+# A broken profile never breaks the build: the wrapper falls back.
+for f in inst/.pgo/profiles/*.profdata; do chmod u+w "$f"; echo garbage >"$f"; done
+(cd inst && make clean >/dev/null)
+ok "build with a corrupt profile succeeds" sh -c "'$PGO' build -C inst --no-clean >broken.out 2>&1"
+ok "  the binary runs" sh -c "inst/prog 10 sort >/dev/null"
+ok "  the fallback is reported" grep -q "invocations without pgo's flags" broken.out
+ok "  and logged" grep -q "the compiler failed with pgo's flags" inst/.pgo/wrapper.log
+rm -f inst/.pgo/profiles/*.profdata
+ok "pgo build materializes a missing profile again" sh -c "'$PGO' build -C inst && ls inst/.pgo/profiles/*.profdata"
+ok "the wrapper given a missing profile compiles without it" sh -c "cd inst && PGO_MODE=use PGO_CC=clang-14 PGO_CC_ID='clang 14.0.6' PGO_PROFILE=/nonexistent.profdata PGO_LOG=\$PWD/w.log '$PGO' cc -O2 -c util.c -o u.o && test -f u.o"
+ok "  and says why" grep -q "profile '/nonexistent.profdata' is missing: compiled without it" inst/w.log
+
+# A real compile error is the user's: reported as the compiler reports it.
+echo 'this is not C' >>inst/main.c
+fails 2 "a broken source still fails the build" "$PGO" build -C inst --pgo=off
+ok "  with the compiler's message" grep -q "error:" "$ERR"
+
+# ccache in front of the wrapper keys on the mode and profile; behind it, it sees the flags.
+mkproj cc1
+export CCACHE_DIR="$TEST_DIR/ccache"
+sed -i 's/^cc = clang-14/cc = ccache clang-14/' cc1/pgo.conf
+ok "wrapper -> ccache -> clang: instrument" "$PGO" build -C cc1 --pgo=instrument
+ok "  instrumented" sh -c "'$PGO' inspect cc1/prog | grep -q 'mode *instrument'"
+ok "  collects" sh -c "cd cc1 && '$PGO' run -- ./prog 100 sort"
+ok "wrapper -> ccache -> clang: use" "$PGO" build -C cc1
+ok "  optimized" sh -c "'$PGO' inspect cc1/prog | grep -q 'mode *use'"
+mkproj cc2
+sed -i 's/^command = make$/command = make CC=ccache\\ $CC/' cc2/pgo.conf
+ok "ccache -> wrapper -> clang: off" "$PGO" build -C cc2 --pgo=off
+ok "ccache -> wrapper -> clang: instrument" "$PGO" build -C cc2 --pgo=instrument
+ok "  not the cached plain objects" sh -c "'$PGO' inspect cc2/prog | grep -q 'mode *instrument'"
+ok "  really instrumented" sh -c "cd cc2 && '$PGO' run -- ./prog 100 sort"
+
+done_testing
