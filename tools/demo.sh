@@ -1,0 +1,33 @@
+#!/bin/bash
+# Installs what is needed, builds pgo, and PGO-optimizes the bundled
+# example (examples/calc, an interpreter) end to end with 'pgo optimize':
+# baseline build, instrumented build, training on examples/calc/train,
+# optimized build, and a timing of examples/calc/eval on both builds.
+#   tools/demo.sh                 with clang-14
+#   tools/demo.sh clang-22        with another compiler (clang-N or gcc-N)
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+cc=${1:-clang-14}
+
+tools/deps.sh
+if [ ! -d build-release ]; then
+	meson setup build-release --buildtype=release >/dev/null
+fi
+ninja -C build-release >/dev/null
+
+# Work on a copy, with a private store, so the demo leaves nothing behind.
+work=$(mktemp -d "${TMPDIR:-/tmp}/pgo-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cp -r examples/calc "$work/calc"
+make -C "$work/calc" clean >/dev/null
+export PGO_STORE="$work/store"
+
+echo "pgo optimize on examples/calc with $cc (about a minute)..."
+"$top/build-release/pgo" optimize -C "$work/calc" --compiler "$cc"
+echo
+echo "The optimized binary says how it was built:"
+"$top/build-release/pgo" inspect "$work/calc/calc"
+echo
+echo "Its outputs are unchanged:"
+make -C "$work/calc" --no-print-directory check | tail -3
