@@ -98,4 +98,41 @@ ok "ccache -> wrapper -> clang: instrument" "$PGO" build -C cc2 --pgo=instrument
 ok "  not the cached plain objects" sh -c "'$PGO' inspect cc2/prog | grep -q 'mode *instrument'"
 ok "  really instrumented" sh -c "cd cc2 && '$PGO' run -- ./prog 100 sort"
 
+# A long-running program stopped by a signal keeps its profile.
+mkdir serve
+cat >serve/serve.c <<'C'
+#include <stdio.h>
+#include <time.h>
+static volatile unsigned long ticks;
+void tick(void) { ticks++; }
+int main(void)
+{
+	struct timespec ts = { 0, 2000000 };
+	for (;;) {	/* until a signal; no handler of its own */
+		tick();
+		nanosleep(&ts, NULL);
+	}
+}
+C
+printf 'serve: serve.c\n\t$(CC) -O2 -o serve serve.c\n' >serve/Makefile
+printf '[project]\nname = serve\ncc = clang-14\n[build]\ncommand = make\n' >serve/pgo.conf
+ok "build the server instrumented" "$PGO" build -C serve --pgo=instrument
+(cd serve && exec "$PGO" run -- ./serve >run.out 2>&1) &
+runner=$!
+sleep 1
+kill -TERM $runner
+wait $runner
+is "pgo run passes the signal's status on" "$?" 143
+ok "the profile of the killed server was stored" grep -q '^profile ' serve/run.out
+# The loop ran about 400 times in that second (tick is inlined into main).
+counts=$(sed -n 's/^counts *//p' serve/run.out)
+ok "the loop was counted ($counts counts)" test "${counts:-0}" -gt 10
+# Killed outside pgo run: the next run takes that profile too.
+(cd serve && ./serve) &
+srv=$!
+sleep 0.5
+kill -INT $srv
+wait $srv
+ok "pgo run takes what a killed run left in the spool" sh -c "cd serve && '$PGO' run -- true >run2.out && grep -q '^covered *[1-9]' run2.out"
+
 done_testing

@@ -279,7 +279,12 @@ static int sq_resolve_prefix(void *state, const char *prefix, char out[DIGEST_HE
 	int rc, n = 0;
 	size_t plen = strlen(prefix);
 	/* Range scan on the unique index: prefix <= digest < prefix + 'g'. */
-	hi = xasprintf("%sg", prefix);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_add(&sb, prefix, plen);
+		strbuf_addch(&sb, 'g');
+		hi = strbuf_detach(&sb, NULL);
+	}
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT digest FROM profiles WHERE digest >= ? AND digest < ? "
 			       "ORDER BY digest LIMIT 2",
