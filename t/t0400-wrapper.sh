@@ -55,6 +55,17 @@ is "note records the profile" "$("$PGO" inspect --json inst/prog | sed -n 's/.*"
 ok "no missing-profile diagnostics for hot functions" sh -c "! grep -E 'missing.*(util_rare|work_sort|main)' inst/.pgo/diagnostics.log 2>/dev/null"
 ok "optimized binary works" sh -c "inst/prog 100 sort | grep -qx '[0-9]*'"
 
+# default.pgo: written for version control, picked up by --pgo=auto first.
+ok "export --default" sh -c "cd inst && '$PGO' export --default '$digest'"
+ok "default.pgo is canonical text" sh -c "head -1 inst/default.pgo | grep -qx '# pgo profile v1' && grep -q '^# program: prog' inst/default.pgo"
+ok "build --pgo=auto uses default.pgo" sh -c "'$PGO' build -C inst >auto.out 2>&1 && grep -q 'using default.pgo' auto.out"
+is "note says default.pgo" "$("$PGO" inspect --json inst/prog | sed -n 's/.*"profile_source": "\([^"]*\)".*/\1/p')" default.pgo
+is "  with the same digest" "$("$PGO" inspect --json inst/prog | sed -n 's/.*"profile": "sha256:\([0-9a-f]*\)".*/\1/p')" "$digest"
+ok "a default.pgo of another compiler is not used" sh -c "'$PGO' build -C inst --compiler gcc-12 >gcc.out 2>&1 && grep -q 'default.pgo is a llvm-instr profile made by clang 14.0.6; this build uses gcc 12' gcc.out"
+ok "  the build goes on without a profile" sh -c "'$PGO' inspect inst/prog; test \$? = 1"
+rm inst/default.pgo
+ok "optimize --json" sh -c "'$PGO' optimize -C inst --json >opt.json && grep -q '\"covered\": [1-9]' opt.json && grep -q '\"profile\": \"[0-9a-f]\{64\}\"' opt.json"
+
 # Source change: the compiler's staleness diagnostics are counted, not printed.
 cat >>inst/util.c <<'C'
 int util_added(int x) { return x * 2; }

@@ -188,7 +188,15 @@ static int choose_profile(struct store *st, struct project *p, const struct buil
 		char *prefix;
 		int rc;
 		if (is_file(def)) {
-			if (import_file(st, p, def, &b->cc, "default.pgo", b->digest, prof) < 0) {
+			/* pgo's own form says which compiler made it: read it as
+			   it is, and check that afterwards with a clear message. */
+			struct strbuf head = STRBUF_INIT;
+			const struct toolchain *hint = &b->cc;
+			if (read_file(def, &head, 0) == 0 && profile_is_object(head.buf, head.len))
+				hint = NULL;
+			strbuf_release(&head);
+			pgo_err_clear();
+			if (import_file(st, p, def, hint, "default.pgo", b->digest, prof) < 0) {
 				/* A broken default.pgo must not break the build. */
 				b->mode = MODE_OFF;
 				set_why(b, "default.pgo cannot be read (%s): building without a profile",
@@ -565,9 +573,12 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 		   b->digest[0] ? b->digest : "none", ccid);
 
 	if (project_state_read(p, &last) == 0 && last.mode) {
+		/* The source is in the note every link gets: a change of it
+		   alone must relink too. */
 		b->changed = strcmp(last.mode, mode_name(b->mode)) ||
 			     strcmp(last.digest ? last.digest : "", b->digest) ||
-			     strcmp(last.compiler ? last.compiler : "", ccid);
+			     strcmp(last.compiler ? last.compiler : "", ccid) ||
+			     strcmp(last.source ? last.source : "", b->source ? b->source : "");
 	}
 	free(ccid);
 	free(cxxid);
@@ -592,6 +603,8 @@ int build_record(struct project *p, const struct build_setup *b)
 	s.digest = xstrdup(b->digest);
 	free(s.compiler);
 	s.compiler = toolchain_id(&b->cc);
+	free(s.source);
+	s.source = b->source ? xstrdup(b->source) : NULL;
 	s.built = (int64_t)time(NULL);
 	if (b->mode == MODE_INSTRUMENT) {
 		free(s.spool);

@@ -37,6 +37,7 @@ struct project_state {
 	char *mode;          /* mode of the last build */
 	char *digest;        /* profile of the last build ("" for none) */
 	char *compiler;      /* toolchain id of the last build */
+	char *source;        /* where its profile came from ("default.pgo", ...) */
 	char *spool;         /* spool of the current instrumented build */
 	char *cumulative;    /* merged profile of the runs of that build */
 	char *last_run;      /* profile of the last pgo run */
