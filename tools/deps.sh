@@ -11,6 +11,7 @@ clang-14 llvm-14 libclang-rt-14-dev
 clang-22 llvm-22 libclang-rt-22-dev
 gcc-12 g++-12
 make cmake autoconf automake libtool ccache
+lld binutils
 "
 
 missing=""
