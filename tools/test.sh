@@ -34,10 +34,10 @@ for b in $passes; do
 	echo "== tests ($b)"
 	meson test -C "$b" --num-processes 2 --print-errorlogs ${TESTS:-} >"$b.test.log" 2>&1
 	grep -E '^ *[0-9]+/[0-9]+ ' "$b.test.log" | sed 's/^ *//'
-	ok=$(sed -n 's/^Ok: *\([0-9]*\)/\1/p' "$b.test.log")
-	fail=$(sed -n 's/^Fail: *\([0-9]*\)/\1/p' "$b.test.log")
-	skip=$(sed -n 's/^Skipped: *\([0-9]*\)/\1/p' "$b.test.log")
-	tout=$(sed -n 's/^Timeout: *\([0-9]*\)/\1/p' "$b.test.log")
+	ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$b.test.log")
+	fail=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$b.test.log")
+	skip=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' "$b.test.log")
+	tout=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$b.test.log")
 	if [ -z "$ok" ]; then
 		tail -50 "$b.test.log"
 		fail=1
