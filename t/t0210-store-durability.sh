@@ -74,7 +74,7 @@ ok "a merge whose parents were collected still shows" sh -c "'$PGO' show '$m' | 
 sqlite3 "$PGO_STORE/index.db" 'PRAGMA user_version = 999'
 fails 128 "newer schema is refused" "$PGO" ls
 ok "  message says newer" grep -q "schema version 999 is newer than this pgo understands" "$ERR"
-sqlite3 "$PGO_STORE/index.db" 'PRAGMA user_version = 1'
+sqlite3 "$PGO_STORE/index.db" 'PRAGMA user_version = 2'
 ok "store usable again" "$PGO" ls
 
 done_testing

@@ -61,6 +61,7 @@ struct run_result {
 	char digest[DIGEST_HEX + 1];      /* this run's profile */
 	char cumulative[DIGEST_HEX + 1];  /* all runs of the instrumented build */
 	uint64_t runs;             /* pgo runs since the instrumented build */
+	uint64_t processes;        /* processes of the instrumented build this run started */
 	size_t functions, covered, newly_covered;
 	uint64_t total;
 };

@@ -116,6 +116,7 @@ int cmd_do_run(struct cmd_ctx *ctx, struct project *p, int argc, char **argv,
 		goto out;
 
 	staging = path_join(p->state_dir, "staging");
+	res->processes = spool_take_runs(st.spool);
 	if (spool_collect(st.spool, staging, &taken) < 0)
 		goto out;
 	res->files = taken;
@@ -236,6 +237,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	printf("profile    %s\n", res.digest);
 	printf("all runs   %s (%llu runs)\n", res.cumulative, (unsigned long long)res.runs);
+	printf("processes  %llu\n", (unsigned long long)res.processes);
 	printf("covered    %zu of %zu functions, %zu new\n", res.covered, res.functions,
 	       res.newly_covered);
 	printf("counts     %llu\n", (unsigned long long)res.total);

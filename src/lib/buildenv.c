@@ -276,7 +276,9 @@ out:
 
 static const char sigdump_source[] =
 	"/* Written by pgo: makes an instrumented program write its profile when\n"
-	"   it is stopped by SIGTERM, SIGINT or SIGHUP with the default action. */\n"
+	"   it is stopped by SIGTERM, SIGINT or SIGHUP with the default action,\n"
+	"   and count its runs (one byte each in PGO_RUNS_FILE, for pgod). */\n"
+	"#include <fcntl.h>\n"
 	"#include <signal.h>\n"
 	"#include <string.h>\n"
 	"#include <unistd.h>\n"
@@ -309,7 +311,11 @@ static const char sigdump_source[] =
 	"}\n"
 	"__attribute__((constructor)) static void pgo_install_dump_on_signal(void)\n"
 	"{\n"
-	"\tint i;\n"
+	"\tint i, fd = open(PGO_RUNS_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);\n"
+	"\tif (fd >= 0) {\n"
+	"\t\tif (write(fd, \"1\", 1) < 0) {}\n"
+	"\t\tclose(fd);\n"
+	"\t}\n"
 	"\tfor (i = 0; i < 3; i++) {\n"
 	"\t\tstruct sigaction sa;\n"
 	"\t\tif (sigaction(pgo_sigs[i], NULL, &pgo_old[i]) < 0 || pgo_old[i].sa_handler == SIG_IGN)\n"
@@ -325,11 +331,24 @@ static int make_sigdump(struct project *p, struct build_setup *b)
 {
 	char *id = toolchain_id(&b->cc), *src = NULL, *obj = NULL, *dir = NULL;
 	char hash[SHA256_HEX_LEN + 1];
-	struct strbuf key = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT, err = STRBUF_INIT, code = STRBUF_INIT;
 	struct argv_array av = ARGV_ARRAY_INIT;
 	int rc, ret = -1;
 
-	strbuf_addf(&key, "%s\n%s", id, sigdump_source);
+	/* The runs file is in the spool, compiled in as a C string. */
+	strbuf_addstr(&code, "#define PGO_RUNS_FILE \"");
+	for (const char *c = b->spool; *c; c++) {
+		if ((unsigned char)*c < 0x20) {
+			pgo_err("the spool path has a control character");
+			goto out;
+		}
+		if (*c == '"' || *c == '\\')
+			strbuf_addch(&code, '\\');
+		strbuf_addch(&code, *c);
+	}
+	strbuf_addstr(&code, "/pgo-runs\"\n");
+	strbuf_addstr(&code, sigdump_source);
+	strbuf_addf(&key, "%s\n%s", id, code.buf);
 	sha256_hex(key.buf, key.len, hash);
 	if (!(dir = project_path(p, "objects")) || mkdir_p(dir, 0755) < 0)
 		goto out;
@@ -339,7 +358,7 @@ static int make_sigdump(struct project *p, struct build_setup *b)
 		goto out;
 	}
 	src = xasprintf("%s/sigdump-%.16s.c", dir, hash);
-	if (write_file_durable(src, sigdump_source, sizeof(sigdump_source) - 1, 0644) < 0)
+	if (write_file_durable(src, code.buf, code.len, 0644) < 0)
 		goto out;
 	for (size_t i = 0; i < b->cc_words.n; i++)
 		argv_push(&av, b->cc_words.v[i]);
@@ -369,6 +388,7 @@ out:
 	argv_clear(&av);
 	strbuf_release(&key);
 	strbuf_release(&err);
+	strbuf_release(&code);
 	return ret;
 }
 

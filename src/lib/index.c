@@ -91,3 +91,86 @@ int index_schema_version(struct pgo_index *idx)
 {
 	return idx->be->schema_version(idx->state);
 }
+
+void program_rec_release(struct program_rec *r)
+{
+	free(r->name);
+	free(r->project);
+	free(r->binary);
+	free(r->link);
+	free(r->state);
+	free(r->reason);
+	free(r->spool);
+	free(r->cumulative);
+	free(r->last_build);
+	free(r->source_sig);
+	free(r->last_batch);
+	memset(r, 0, sizeof(*r));
+}
+
+void generation_rec_release(struct generation_rec *g)
+{
+	free(g->program);
+	free(g->mode);
+	free(g->digest);
+	free(g->path);
+	free(g->log);
+	memset(g, 0, sizeof(*g));
+}
+
+void transition_rec_release(struct transition_rec *t)
+{
+	free(t->from);
+	free(t->to);
+	free(t->reason);
+	memset(t, 0, sizeof(*t));
+}
+
+int index_program_put(struct pgo_index *idx, const struct program_rec *r)
+{
+	return idx->be->program_put(idx->state, r);
+}
+
+int index_program_get(struct pgo_index *idx, const char *name, struct program_rec *r)
+{
+	return idx->be->program_get(idx->state, name, r);
+}
+
+int index_program_list(struct pgo_index *idx,
+		       int (*fn)(const struct program_rec *r, void *ctx), void *ctx)
+{
+	return idx->be->program_list(idx->state, fn, ctx);
+}
+
+int index_program_delete(struct pgo_index *idx, const char *name)
+{
+	return idx->be->program_delete(idx->state, name);
+}
+
+int index_generation_add(struct pgo_index *idx, const struct generation_rec *g)
+{
+	return idx->be->generation_add(idx->state, g);
+}
+
+int index_generation_list(struct pgo_index *idx, const char *program,
+			  int (*fn)(const struct generation_rec *g, void *ctx), void *ctx)
+{
+	return idx->be->generation_list(idx->state, program, fn, ctx);
+}
+
+int index_generation_delete(struct pgo_index *idx, const char *program, int64_t number)
+{
+	return idx->be->generation_delete(idx->state, program, number);
+}
+
+int index_transition_add(struct pgo_index *idx, const char *program, const char *from,
+			 const char *to, const char *reason)
+{
+	return idx->be->transition_add(idx->state, program, from, to, reason);
+}
+
+int index_transition_list(struct pgo_index *idx, const char *program, size_t max,
+			  int (*fn)(const struct transition_rec *t, void *ctx), void *ctx)
+{
+	return idx->be->transition_list(idx->state, program, max, fn, ctx);
+}

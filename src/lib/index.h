@@ -94,4 +94,68 @@ int index_has(struct pgo_index *idx, const char *digest);
 /* Schema version of the opened index. */
 int index_schema_version(struct pgo_index *idx);
 
+/*
+ * Managed programs (pgod): what pgo enable declared, the state of each
+ * in its lifecycle, its generations and the transitions between states.
+ */
+struct program_rec {
+	char *name;
+	char *project;        /* project root */
+	char *binary;         /* the binary, relative to the root */
+	char *link;           /* the stable path users run */
+	char *state;          /* plain, profiling, building, optimized, disabled */
+	char *reason;         /* why it is in that state */
+	int64_t generation;   /* current generation, 0 for none */
+	char *spool;          /* spool of the instrumented generation */
+	uint64_t runs;        /* runs collected since the instrumented build */
+	uint64_t counts;      /* counter mass collected */
+	double stability;     /* overlap of the last two merged profiles, -1 unknown */
+	char *cumulative;     /* merged profile of the collected runs */
+	char *last_build;     /* result of the last optimized build */
+	int64_t next_try;     /* no build before this time (back-off) */
+	int64_t failures;     /* failed builds in a row */
+	int collecting;       /* 0 when over a size cap */
+	char *source_sig;     /* signature of the sources the generation was built from */
+	char *last_batch;     /* digest of the last batch merged (replays are skipped) */
+	int64_t updated;
+};
+void program_rec_release(struct program_rec *r);
+
+struct generation_rec {
+	char *program;
+	int64_t number;
+	char *mode;
+	char *digest;         /* profile, "" for none */
+	char *path;           /* the generation's binary */
+	char *log;            /* its build log */
+	int64_t created;
+};
+void generation_rec_release(struct generation_rec *g);
+
+struct transition_rec {
+	int64_t time;
+	char *from;
+	char *to;
+	char *reason;
+};
+void transition_rec_release(struct transition_rec *t);
+
+/* Inserts or replaces the program's row. */
+int index_program_put(struct pgo_index *idx, const struct program_rec *r);
+/* 0 found, 1 absent, -1 error. */
+int index_program_get(struct pgo_index *idx, const char *name, struct program_rec *r);
+int index_program_list(struct pgo_index *idx,
+		       int (*fn)(const struct program_rec *r, void *ctx), void *ctx);
+int index_program_delete(struct pgo_index *idx, const char *name);
+int index_generation_add(struct pgo_index *idx, const struct generation_rec *g);
+/* Newest first. */
+int index_generation_list(struct pgo_index *idx, const char *program,
+			  int (*fn)(const struct generation_rec *g, void *ctx), void *ctx);
+int index_generation_delete(struct pgo_index *idx, const char *program, int64_t number);
+int index_transition_add(struct pgo_index *idx, const char *program, const char *from,
+			 const char *to, const char *reason);
+/* The newest max transitions, newest first. */
+int index_transition_list(struct pgo_index *idx, const char *program, size_t max,
+			  int (*fn)(const struct transition_rec *t, void *ctx), void *ctx);
+
 #endif

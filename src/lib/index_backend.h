@@ -22,6 +22,19 @@ struct index_backend {
 	int (*remove)(void *state, const char *digest);
 	int (*has)(void *state, const char *digest);
 	int (*schema_version)(void *state);
+	int (*program_put)(void *state, const struct program_rec *r);
+	int (*program_get)(void *state, const char *name, struct program_rec *r);
+	int (*program_list)(void *state, int (*fn)(const struct program_rec *r, void *ctx),
+			    void *ctx);
+	int (*program_delete)(void *state, const char *name);
+	int (*generation_add)(void *state, const struct generation_rec *g);
+	int (*generation_list)(void *state, const char *program,
+			       int (*fn)(const struct generation_rec *g, void *ctx), void *ctx);
+	int (*generation_delete)(void *state, const char *program, int64_t number);
+	int (*transition_add)(void *state, const char *program, const char *from, const char *to,
+			      const char *reason);
+	int (*transition_list)(void *state, const char *program, size_t max,
+			       int (*fn)(const struct transition_rec *t, void *ctx), void *ctx);
 };
 
 extern const struct index_backend index_sqlite_backend;

@@ -41,6 +41,44 @@ static const char *const migrations[] = {
 	"  weight INTEGER NOT NULL,"
 	"  PRIMARY KEY (child, parent));"
 	"CREATE INDEX lineage_by_parent ON lineage(parent);",
+	/* 2: managed programs, their generations and state transitions */
+	"CREATE TABLE programs ("
+	"  name TEXT PRIMARY KEY,"
+	"  project TEXT NOT NULL,"
+	"  binary TEXT NOT NULL,"
+	"  link TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  generation INTEGER NOT NULL,"
+	"  spool TEXT,"
+	"  runs INTEGER NOT NULL,"
+	"  counts INTEGER NOT NULL,"
+	"  stability REAL NOT NULL,"
+	"  cumulative TEXT,"
+	"  last_build TEXT,"
+	"  next_try INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL,"
+	"  collecting INTEGER NOT NULL,"
+	"  source_sig TEXT,"
+	"  last_batch TEXT,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE TABLE generations ("
+	"  program TEXT NOT NULL,"
+	"  number INTEGER NOT NULL,"
+	"  mode TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  log TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (program, number));"
+	"CREATE TABLE transitions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  program TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  from_state TEXT,"
+	"  to_state TEXT NOT NULL,"
+	"  reason TEXT NOT NULL);"
+	"CREATE INDEX transitions_by_program ON transitions(program, id);",
 };
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
 
@@ -455,6 +493,253 @@ static int sq_schema_version(void *state)
 	return ((struct sq *)state)->version;
 }
 
+/* Managed programs. */
+
+#define PROGRAM_COLUMNS "name, project, binary, link, state, reason, generation, spool, runs, " \
+			"counts, stability, cumulative, last_build, next_try, failures, collecting, " \
+			"source_sig, last_batch, updated"
+
+static int sq_program_put(void *state, const struct program_rec *r)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO programs (" PROGRAM_COLUMNS ") "
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot record program");
+	bind_text(st, 1, r->name);
+	bind_text(st, 2, r->project);
+	bind_text(st, 3, r->binary);
+	bind_text(st, 4, r->link);
+	bind_text(st, 5, r->state);
+	bind_text(st, 6, r->reason ? r->reason : "");
+	sqlite3_bind_int64(st, 7, r->generation);
+	bind_text(st, 8, r->spool);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)r->runs);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)r->counts);
+	sqlite3_bind_double(st, 11, r->stability);
+	bind_text(st, 12, r->cumulative);
+	bind_text(st, 13, r->last_build);
+	sqlite3_bind_int64(st, 14, r->next_try);
+	sqlite3_bind_int64(st, 15, r->failures);
+	sqlite3_bind_int(st, 16, r->collecting);
+	bind_text(st, 17, r->source_sig);
+	bind_text(st, 18, r->last_batch);
+	sqlite3_bind_int64(st, 19, r->updated);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, "cannot record program");
+	return 0;
+}
+
+static void read_program(sqlite3_stmt *st, struct program_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = col_text(st, 0);
+	r->project = col_text(st, 1);
+	r->binary = col_text(st, 2);
+	r->link = col_text(st, 3);
+	r->state = col_text(st, 4);
+	r->reason = col_text(st, 5);
+	r->generation = sqlite3_column_int64(st, 6);
+	r->spool = col_text(st, 7);
+	r->runs = (uint64_t)sqlite3_column_int64(st, 8);
+	r->counts = (uint64_t)sqlite3_column_int64(st, 9);
+	r->stability = sqlite3_column_double(st, 10);
+	r->cumulative = col_text(st, 11);
+	r->last_build = col_text(st, 12);
+	r->next_try = sqlite3_column_int64(st, 13);
+	r->failures = sqlite3_column_int64(st, 14);
+	r->collecting = sqlite3_column_int(st, 15);
+	r->source_sig = col_text(st, 16);
+	r->last_batch = col_text(st, 17);
+	r->updated = sqlite3_column_int64(st, 18);
+}
+
+static int sq_program_get(void *state, const char *name, struct program_rec *r)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT " PROGRAM_COLUMNS " FROM programs WHERE name = ?", -1,
+			       &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_program(st, r);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? 1 : sq_fail(s, "cannot query");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_program_list(void *state, int (*fn)(const struct program_rec *r, void *ctx),
+			   void *ctx)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT " PROGRAM_COLUMNS " FROM programs ORDER BY name", -1,
+			       &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct program_rec r;
+		read_program(st, &r);
+		ret = fn(&r, ctx);
+		program_rec_release(&r);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(s, "cannot query");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int exec_bound(struct sq *s, const char *sql, const char *a, const int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot update");
+	bind_text(st, 1, a);
+	if (n)
+		sqlite3_bind_int64(st, 2, *n);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, "cannot update");
+}
+
+static int sq_program_delete(void *state, const char *name)
+{
+	struct sq *s = state;
+	if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction") < 0)
+		return -1;
+	if (exec_bound(s, "DELETE FROM programs WHERE name = ?", name, NULL) < 0 ||
+	    exec_bound(s, "DELETE FROM generations WHERE program = ?", name, NULL) < 0 ||
+	    exec_bound(s, "DELETE FROM transitions WHERE program = ?", name, NULL) < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return exec(s, "COMMIT", "cannot commit");
+}
+
+static int sq_generation_add(void *state, const struct generation_rec *g)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO generations (program, number, mode, digest, path, log, created) "
+			       "VALUES (?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot record generation");
+	bind_text(st, 1, g->program);
+	sqlite3_bind_int64(st, 2, g->number);
+	bind_text(st, 3, g->mode);
+	bind_text(st, 4, g->digest ? g->digest : "");
+	bind_text(st, 5, g->path);
+	bind_text(st, 6, g->log);
+	sqlite3_bind_int64(st, 7, g->created);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, "cannot record generation");
+}
+
+static int sq_generation_list(void *state, const char *program,
+			      int (*fn)(const struct generation_rec *g, void *ctx), void *ctx)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT program, number, mode, digest, path, log, created FROM generations "
+			       "WHERE program = ? ORDER BY number DESC",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	bind_text(st, 1, program);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct generation_rec g;
+		g.program = col_text(st, 0);
+		g.number = sqlite3_column_int64(st, 1);
+		g.mode = col_text(st, 2);
+		g.digest = col_text(st, 3);
+		g.path = col_text(st, 4);
+		g.log = col_text(st, 5);
+		g.created = sqlite3_column_int64(st, 6);
+		ret = fn(&g, ctx);
+		generation_rec_release(&g);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(s, "cannot query");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_generation_delete(void *state, const char *program, int64_t number)
+{
+	return exec_bound(state, "DELETE FROM generations WHERE program = ? AND number = ?",
+			  program, &number);
+}
+
+static int sq_transition_add(void *state, const char *program, const char *from, const char *to,
+			     const char *reason)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO transitions (program, time, from_state, to_state, reason) "
+			       "VALUES (?, strftime('%s','now'), ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot record transition");
+	bind_text(st, 1, program);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	bind_text(st, 4, reason);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, "cannot record transition");
+}
+
+static int sq_transition_list(void *state, const char *program, size_t max,
+			      int (*fn)(const struct transition_rec *t, void *ctx), void *ctx)
+{
+	struct sq *s = state;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT time, from_state, to_state, reason FROM transitions "
+			       "WHERE program = ? ORDER BY id DESC LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, "cannot query");
+	bind_text(st, 1, program);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct transition_rec t;
+		t.time = sqlite3_column_int64(st, 0);
+		t.from = col_text(st, 1);
+		t.to = col_text(st, 2);
+		t.reason = col_text(st, 3);
+		ret = fn(&t, ctx);
+		transition_rec_release(&t);
+		if (ret)
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = sq_fail(s, "cannot query");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 const struct index_backend index_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -468,4 +753,13 @@ const struct index_backend index_sqlite_backend = {
 	.remove = sq_remove,
 	.has = sq_has,
 	.schema_version = sq_schema_version,
+	.program_put = sq_program_put,
+	.program_get = sq_program_get,
+	.program_list = sq_program_list,
+	.program_delete = sq_program_delete,
+	.generation_add = sq_generation_add,
+	.generation_list = sq_generation_list,
+	.generation_delete = sq_generation_delete,
+	.transition_add = sq_transition_add,
+	.transition_list = sq_transition_list,
 };

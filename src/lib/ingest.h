@@ -46,4 +46,8 @@ int ingest_path(const char *path, const struct toolchain *hint, struct profile *
  */
 int spool_collect(const char *spool, const char *staging, size_t *taken);
 
+/* Processes of the instrumented build started since the last call: each
+   appends one byte to SPOOL/pgo-runs as it starts (buildenv.c). */
+uint64_t spool_take_runs(const char *spool);
+
 #endif
