@@ -323,7 +323,7 @@ static int ingest_dir(const char *path, const struct toolchain *hint, struct pro
 		goto done;
 	}
 	qsort(raw.v, raw.n, sizeof(*raw.v), cmp_str);
-	for (size_t i = 0; i < raw.n; i++) {
+	for (size_t i = 0, last = 0; i < raw.n; i++) {
 		struct strbuf data = STRBUF_INIT;
 		struct profraw_probe pr;
 		int rc = read_file(raw.v[i], &data, INGEST_MAX);
@@ -339,6 +339,14 @@ static int ingest_dir(const char *path, const struct toolchain *hint, struct pro
 		if (rc < 0)
 			goto fail;
 		res->files++;
+		/* Merge now and then, not after every file: the records grow to
+		   at most about three times the merged size, and the total
+		   sorting stays O(n log n). */
+		if (out->u.instr.n > 2 * last + 4096) {
+			if (instr_profile_normalize(&out->u.instr) < 0)
+				goto fail;
+			last = out->u.instr.n;
+		}
 	}
 	if (instr_profile_normalize(&out->u.instr) < 0)
 		goto fail;

@@ -56,8 +56,9 @@ void profraw_probe(const unsigned char *data, size_t len, struct profraw_probe *
 
 /*
  * Reads a raw profile and adds its records to out (which may already hold
- * records: they are appended, out is normalized at the end, so reading
- * several files into one profile merges them).  Returns 0, -1 on error
+ * records: they are appended; instr_profile_normalize() then merges
+ * records of the same function, so that reading several files and
+ * normalizing once merges them).  Returns 0, -1 on error
  * (message names the file and the problem), or PROFRAW_NEEDS_TOOL.
  * Sets *version to the raw format version.
  */

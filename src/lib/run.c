@@ -11,6 +11,7 @@
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "banned.h"
@@ -226,11 +227,39 @@ int run_command(const struct run_opts *o)
 		drain(fds, bufs);
 		strbuf_release(&dummy);
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			rc = pgo_err_errno("cannot wait for '%s'", o->argv[0]);
-			status = -1;
-			break;
+	if (o->timeout_ms > 0) {
+		/* Poll: a hung child must not hang pgo (smoke tests). */
+		int waited = 0;
+		for (;;) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				pgo_err_errno("cannot wait for '%s'", o->argv[0]);
+				status = -1;
+				break;
+			}
+			if (waited >= o->timeout_ms) {
+				kill(pid, SIGKILL);
+				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+					;
+				pgo_err("'%s' did not finish within %d ms", o->argv[0], o->timeout_ms);
+				status = -1;
+				break;
+			}
+			{
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+				nanosleep(&ts, NULL);
+			}
+			waited += 10;
+		}
+	} else {
+		while (waitpid(pid, &status, 0) < 0) {
+			if (errno != EINTR) {
+				pgo_err_errno("cannot wait for '%s'", o->argv[0]);
+				status = -1;
+				break;
+			}
 		}
 	}
 	if (o->forward_signals) {

@@ -23,6 +23,7 @@ struct run_opts {
 	int forward_signals;          /* pass SIGINT, SIGTERM, SIGHUP, SIGQUIT on to the child */
 	int no_aslr;                  /* run the child with address-space randomization off */
 	const char *stdout_file;      /* append stdout and stderr to this file */
+	int timeout_ms;               /* kill the child (SIGKILL) after this long; 0 never */
 };
 
 /*
