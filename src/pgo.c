@@ -27,6 +27,12 @@ static const struct cmd commands[] = {
 	{ "run", cmd_run, CMD_NEEDS_STORE, "run a training workload and store its profile" },
 	{ "optimize", cmd_optimize, CMD_NEEDS_STORE, "build, train, rebuild and measure, from pgo.conf" },
 	{ "inspect", cmd_inspect, 0, "show how a binary was built by pgo" },
+	{ "enable", cmd_enable, CMD_NEEDS_STORE, "optimize a program from its real use (pgod)" },
+	{ "disable", cmd_disable, CMD_NEEDS_STORE, "put a managed program's plain build back" },
+	{ "status", cmd_status, CMD_NEEDS_STORE, "where every managed program stands" },
+	{ "generations", cmd_generations, CMD_NEEDS_STORE, "list a managed program's generations" },
+	{ "rollback", cmd_rollback, CMD_NEEDS_STORE, "switch a managed program to an older generation" },
+	{ "daemon", cmd_daemon, CMD_NEEDS_STORE, "run pgod, or talk to it (stop, reload, status)" },
 };
 
 static void usage(FILE *f)
@@ -53,6 +59,17 @@ int main(int argc, char **argv)
 		return cmd_cc(argc, argv, 0);
 	if (!strcmp(self, "pgo-c++"))
 		return cmd_cc(argc, argv, 1);
+	/* pgod is pgo daemon. */
+	if (!strcmp(self, "pgod")) {
+		static char daemon_word[] = "daemon";
+		char **av = xcalloc((size_t)argc + 2, sizeof(*av));
+		av[0] = argv[0];
+		av[1] = daemon_word;
+		for (int k = 1; k < argc; k++)
+			av[k + 1] = argv[k];
+		argv = av;
+		argc++;
+	}
 	if (argc > 1 && !strcmp(argv[1], "cc"))
 		return cmd_cc(argc - 1, argv + 1, 0);
 	if (argc > 1 && !strcmp(argv[1], "c++"))

@@ -69,7 +69,21 @@ int cmd_do_run(struct cmd_ctx *ctx, struct project *p, int argc, char **argv,
 	       const char *program, const char *label, int aslr, const char *log,
 	       struct run_result *res);
 
+/* Managed programs (manage.c, daemon.c). */
+struct program_rec;
+int manage_build_generation(struct cmd_ctx *ctx, struct program_rec *r, const char *pgo,
+			    const char *reason);
+char *daemon_socket_path(const struct store *st);
+int daemon_request(const struct store *st, const char *req, struct strbuf *reply);
+int daemon_ensure_running(struct cmd_ctx *ctx);
+
 /* Commands. */
+int cmd_enable(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_disable(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_generations(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_rollback(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_daemon(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_cc(int argc, char **argv, int cxx);
 int cmd_build(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_run(int argc, char **argv, struct cmd_ctx *ctx);

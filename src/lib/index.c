@@ -105,6 +105,7 @@ void program_rec_release(struct program_rec *r)
 	free(r->last_build);
 	free(r->source_sig);
 	free(r->last_batch);
+	free(r->toolchain);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -117,6 +117,7 @@ struct program_rec {
 	int collecting;       /* 0 when over a size cap */
 	char *source_sig;     /* signature of the sources the generation was built from */
 	char *last_batch;     /* digest of the last batch merged (replays are skipped) */
+	char *toolchain;      /* compiler of the instrumented generation */
 	int64_t updated;
 };
 void program_rec_release(struct program_rec *r);

@@ -61,6 +61,7 @@ static const char *const migrations[] = {
 	"  collecting INTEGER NOT NULL,"
 	"  source_sig TEXT,"
 	"  last_batch TEXT,"
+	"  toolchain TEXT,"
 	"  updated INTEGER NOT NULL);"
 	"CREATE TABLE generations ("
 	"  program TEXT NOT NULL,"
@@ -497,7 +498,7 @@ static int sq_schema_version(void *state)
 
 #define PROGRAM_COLUMNS "name, project, binary, link, state, reason, generation, spool, runs, " \
 			"counts, stability, cumulative, last_build, next_try, failures, collecting, " \
-			"source_sig, last_batch, updated"
+			"source_sig, last_batch, toolchain, updated"
 
 static int sq_program_put(void *state, const struct program_rec *r)
 {
@@ -506,7 +507,7 @@ static int sq_program_put(void *state, const struct program_rec *r)
 	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT OR REPLACE INTO programs (" PROGRAM_COLUMNS ") "
-			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(s, "cannot record program");
 	bind_text(st, 1, r->name);
@@ -527,7 +528,8 @@ static int sq_program_put(void *state, const struct program_rec *r)
 	sqlite3_bind_int(st, 16, r->collecting);
 	bind_text(st, 17, r->source_sig);
 	bind_text(st, 18, r->last_batch);
-	sqlite3_bind_int64(st, 19, r->updated);
+	bind_text(st, 19, r->toolchain);
+	sqlite3_bind_int64(st, 20, r->updated);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -556,7 +558,8 @@ static void read_program(sqlite3_stmt *st, struct program_rec *r)
 	r->collecting = sqlite3_column_int(st, 15);
 	r->source_sig = col_text(st, 16);
 	r->last_batch = col_text(st, 17);
-	r->updated = sqlite3_column_int64(st, 18);
+	r->toolchain = col_text(st, 18);
+	r->updated = sqlite3_column_int64(st, 19);
 }
 
 static int sq_program_get(void *state, const char *name, struct program_rec *r)

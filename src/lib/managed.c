@@ -406,6 +406,56 @@ uint64_t dir_size(const char *dir)
 	return total;
 }
 
+/*
+ * Moves the files of staging that cannot be read into quarantine/, each
+ * with a NAME.reason file, so that one corrupt file does not stop the
+ * collection of the others.  Returns how many were moved.
+ */
+static size_t quarantine_bad(struct store *st, const char *name, const char *staging,
+			     const struct toolchain *hint)
+{
+	char *dir = managed_dir(st, name), *qdir = path_join(dir, "quarantine");
+	DIR *d = opendir(staging);
+	struct dirent *e;
+	size_t moved = 0;
+	while (d && (e = readdir(d))) {
+		char *f, *to, *why;
+		struct profile one;
+		struct ingest_result ir;
+		if (e->d_name[0] == '.')
+			continue;
+		f = path_join(staging, e->d_name);
+		if (!is_file(f)) {
+			free(f);
+			continue;
+		}
+		if (ingest_path(f, hint, &one, &ir) == 0) {
+			profile_release(&one);
+			free(f);
+			continue;
+		}
+		mkdir_p(qdir, 0700);
+		to = path_join(qdir, e->d_name);
+		why = xasprintf("%s.reason", to);
+		{
+			struct strbuf msg = STRBUF_INIT;
+			strbuf_addf(&msg, "%s\n", pgo_errmsg());
+			write_file_durable(why, msg.buf, msg.len, 0600);
+			strbuf_release(&msg);
+		}
+		if (rename(f, to) == 0)
+			moved++;
+		free(f);
+		free(to);
+		free(why);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	free(qdir);
+	return moved;
+}
+
 int managed_ingest(struct store *st, struct program_rec *r, const struct policy *p)
 {
 	char *dir = managed_dir(st, r->name), *staging = path_join(dir, "staging");
@@ -450,14 +500,30 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 		ret = runs ? (index_program_put(st->idx, r) < 0 ? -1 : 0) : 0;
 		goto out;
 	}
-	if (r->cumulative && *r->cumulative && store_load(st, r->cumulative, &cum) == 0) {
+	if (r->cumulative && *r->cumulative && store_load(st, r->cumulative, &cum) == 0)
 		have_cum = 1;
-		hint = cum.tc;
-		hint.compiler = NULL;
-	}
 	pgo_err_clear();
-	if (ingest_path(staging, have_cum ? &hint : NULL, &prof, &ir) < 0)
-		goto out;
+	/* The data must be from the compiler of the instrumented generation. */
+	if (r->toolchain && toolchain_parse_id(r->toolchain, &hint) < 0)
+		pgo_err_clear();
+	if (ingest_path(staging, hint.family ? &hint : NULL, &prof, &ir) < 0) {
+		struct strbuf why = STRBUF_INIT;
+		size_t bad = quarantine_bad(st, r->name, staging, hint.family ? &hint : NULL);
+		if (!bad)
+			goto out;
+		strbuf_addf(&why, "%zu unreadable profile file%s quarantined in %s/programs/%s/quarantine",
+			    bad, bad == 1 ? "" : "s", st->dir, r->name);
+		free(r->reason);
+		r->reason = strbuf_detach(&why, NULL);
+		index_transition_add(st->idx, r->name, r->state, r->state, r->reason);
+		if (dir_size(staging) == 0) {
+			index_program_put(st->idx, r);
+			ret = 0;
+			goto out;
+		}
+		if (ingest_path(staging, hint.family ? &hint : NULL, &prof, &ir) < 0)
+			goto out;
+	}
 	memset(&m, 0, sizeof(m));
 	m.program = xstrdup(r->name);
 	m.label = xstrdup("collected by pgod");
@@ -540,6 +606,7 @@ out:
 	profile_release(&prof);
 	if (have_cum)
 		profile_release(&cum);
+	toolchain_release(&hint);
 	free(dir);
 	free(staging);
 	return ret;
