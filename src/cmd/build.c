@@ -110,11 +110,12 @@ int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_requ
 	if (!log)
 		fprintf(stderr, "pgo: %s\n", b.why);
 
-	/* Configure once: [build] configure runs when [build] dir is missing. */
+	/* Configure once: [build] configure runs when [build] dir (a build
+	   directory, or a file such as config.status) does not exist. */
 	{
 		const char *dir = conf_get(&p->conf, "build", "dir");
 		char *abs = dir ? path_join(p->root, dir) : NULL;
-		if (abs && !is_dir(abs) && !argc) {
+		if (abs && access(abs, F_OK) != 0 && !argc) {
 			rc = run_conf_commands(p, "build", "configure", &b, log);
 			if (rc != 0) {
 				free(abs);
@@ -172,6 +173,10 @@ int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_requ
 			res->mismatches, res->missing, b.diag_log);
 	strbuf_release(&lines);
 	if (rc != 0)
+		goto fail;
+	/* configure and meson run the programs they compile to probe the
+	   system: what those wrote is not the project's profile. */
+	if (b.mode == MODE_INSTRUMENT && (remove_tree(b.spool) < 0 || mkdir_p(b.spool, 0755) < 0))
 		goto fail;
 	if (build_record(p, &b) < 0)
 		goto fail;

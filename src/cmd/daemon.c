@@ -93,6 +93,8 @@ int daemon_request(const struct store *st, const char *req, struct strbuf *reply
 	free(path);
 	if (fd < 0)
 		return 1;
+	/* A pgod that goes away mid-answer is an error, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	if (write_all(fd, req, strlen(req)) < 0 || write_all(fd, "\n", 1) < 0) {
 		close(fd);
 		return pgo_err_errno("cannot talk to pgod");
@@ -319,6 +321,25 @@ static void reap_job(struct dstate *d)
 	d->job = 0;
 }
 
+/*
+ * Whether an event is news: a program wrote a profile or started.  Taking
+ * a file leaves it empty (and closing it after writing is an event too),
+ * so an empty file is pgod's own doing and must not wake it again.
+ */
+static int written_to(const char *spool, const char *name)
+{
+	char *p;
+	struct stat sb;
+	int r;
+	if (!str_ends_with(name, ".profraw") && !str_ends_with(name, ".gcda") &&
+	    strcmp(name, "pgo-runs"))
+		return 0;
+	p = path_join(spool, name);
+	r = stat(p, &sb) == 0 && sb.st_size > 0;
+	free(p);
+	return r;
+}
+
 struct tick_ctx {
 	struct dstate *d;
 	time_t now;
@@ -540,7 +561,8 @@ static int run_daemon(struct cmd_ctx *ctx, int foreground, int interval)
 				for (char *p = buf; p < buf + n;) {
 					struct inotify_event *ev = (struct inotify_event *)(void *)p;
 					for (size_t i = 0; i < d.nw; i++)
-						if (d.w[i].wd == ev->wd)
+						if (d.w[i].wd == ev->wd && ev->len &&
+						    written_to(d.w[i].spool, ev->name))
 							d.w[i].dirty = 1;
 					p += sizeof(*ev) + ev->len;
 				}

@@ -154,8 +154,11 @@ int manage_build_generation(struct cmd_ctx *ctx, struct program_rec *r, const ch
 		}
 	}
 	if (!strcmp(mode, "instrument")) {
-		/* A new instrumented build: collection starts from zero. */
+		/* A new instrumented build: collection starts from zero, and
+		   what the smoke test wrote is not real use. */
 		if (project_state_read(&p, &ps) < 0)
+			goto out;
+		if (ps.spool && (remove_tree(ps.spool) < 0 || mkdir_p(ps.spool, 0755) < 0))
 			goto out;
 		free(r->spool);
 		r->spool = ps.spool ? xstrdup(ps.spool) : NULL;

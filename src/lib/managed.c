@@ -422,7 +422,7 @@ static size_t quarantine_bad(struct store *st, const char *name, const char *sta
 		char *f, *to, *why;
 		struct profile one;
 		struct ingest_result ir;
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "pgo-batch"))
 			continue;
 		f = path_join(staging, e->d_name);
 		if (!is_file(f)) {
@@ -456,6 +456,45 @@ static size_t quarantine_bad(struct store *st, const char *name, const char *sta
 	return moved;
 }
 
+/* Whether staging holds a profile file (the batch id alone is none). */
+static int has_profiles(const char *staging)
+{
+	DIR *d = opendir(staging);
+	struct dirent *e;
+	int found = 0;
+	while (d && !found && (e = readdir(d)))
+		found = str_ends_with(e->d_name, ".profraw") || str_ends_with(e->d_name, ".gcda");
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* The id of what staging holds, made when staging is first filled and
+   kept in it (STAGING/pgo-batch) until staging is emptied. */
+static int batch_id(const char *staging, char **out)
+{
+	char *path = path_join(staging, "pgo-batch");
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+	if (is_file(path) && read_file(path, &sb, 256) == 0 && sb.len) {
+		strbuf_trim_trailing_newline(&sb);
+		*out = strbuf_detach(&sb, NULL);
+	} else {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%lld.%09ld.%ld", (long long)ts.tv_sec, (long)ts.tv_nsec,
+			    (long)getpid());
+		if (write_file_durable(path, sb.buf, sb.len, 0600) < 0)
+			ret = -1;
+		else
+			*out = strbuf_detach(&sb, NULL);
+	}
+	strbuf_release(&sb);
+	free(path);
+	return ret;
+}
+
 int managed_ingest(struct store *st, struct program_rec *r, const struct policy *p)
 {
 	char *dir = managed_dir(st, r->name), *staging = path_join(dir, "staging");
@@ -466,6 +505,7 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 	size_t taken = 0;
 	uint64_t runs, spool_bytes;
 	int ret = -1, have_cum = 0;
+	char *batch = NULL;
 
 	toolchain_init(&hint);
 	profile_init(&prof, PROFILE_NONE);
@@ -494,7 +534,7 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 	runs = spool_take_runs(r->spool);
 	if (mkdir_p(staging, 0755) < 0 || spool_collect(r->spool, staging, &taken) < 0)
 		goto out;
-	if (!taken && dir_size(staging) == 0) {
+	if (!taken && !has_profiles(staging)) {
 		/* Runs without a profile yet (still running): count them later. */
 		r->runs += runs;
 		ret = runs ? (index_program_put(st->idx, r) < 0 ? -1 : 0) : 0;
@@ -503,6 +543,8 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 	if (r->cumulative && *r->cumulative && store_load(st, r->cumulative, &cum) == 0)
 		have_cum = 1;
 	pgo_err_clear();
+	if (batch_id(staging, &batch) < 0)
+		goto out;
 	/* The data must be from the compiler of the instrumented generation. */
 	if (r->toolchain && toolchain_parse_id(r->toolchain, &hint) < 0)
 		pgo_err_clear();
@@ -516,8 +558,9 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 		free(r->reason);
 		r->reason = strbuf_detach(&why, NULL);
 		index_transition_add(st->idx, r->name, r->state, r->state, r->reason);
-		if (dir_size(staging) == 0) {
+		if (!has_profiles(staging)) {
 			index_program_put(st->idx, r);
+			remove_tree(staging);
 			ret = 0;
 			goto out;
 		}
@@ -534,9 +577,11 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 		goto out;
 	}
 	crash_point("after-ingest-store");
-	if (r->last_batch && !strcmp(r->last_batch, m.digest)) {
+	if (r->last_batch && batch && !strcmp(r->last_batch, batch)) {
 		/* A crash came after this batch was recorded but before staging
-		   was emptied: it is in the merged profile already. */
+		   was emptied: it is in the merged profile already.  (Batches are
+		   told apart by an id, not by content: a deterministic program
+		   writes identical batches.) */
 		profile_meta_release(&m);
 		remove_tree(staging);
 		ret = 0;
@@ -594,7 +639,7 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 	r->runs += m.runs;
 	r->updated = (int64_t)time(NULL);
 	free(r->last_batch);
-	r->last_batch = xstrdup(m.digest);
+	r->last_batch = batch ? xstrdup(batch) : NULL;
 	profile_meta_release(&m);
 	if (index_program_put(st->idx, r) < 0)
 		goto out;
@@ -607,6 +652,7 @@ out:
 	if (have_cum)
 		profile_release(&cum);
 	toolchain_release(&hint);
+	free(batch);
 	free(dir);
 	free(staging);
 	return ret;

@@ -1,6 +1,8 @@
 #include "toolchain.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +92,102 @@ int toolchain_compatible(const struct toolchain *a, const struct toolchain *b)
 	return a->family == b->family && a->major == b->major;
 }
 
+/*
+ * Running "cc --version" costs 30 ms of CPU and more in wall time: the
+ * identity of a compiler is kept in $XDG_CACHE_HOME/pgo/toolchains (else
+ * ~/.cache/pgo), keyed by its resolved path, size and modification time,
+ * one line each: "MTIME_NS SIZE FAMILY MAJOR.MINOR.PATCH\tPATH".
+ */
+static char *cache_path(void)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (x && *x == '/')
+		return xasprintf("%s/pgo/toolchains", x);
+	if (home && *home)
+		return xasprintf("%s/.cache/pgo/toolchains", home);
+	return NULL;
+}
+
+static int cache_key(const char *path, char **real, long long *mtime, long long *size)
+{
+	struct stat sb;
+	char *r = realpath(path, NULL);
+	if (!r)
+		return -1;
+	if (stat(r, &sb) < 0) {
+		free(r);
+		return -1;
+	}
+	*real = r;
+	*mtime = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	*size = (long long)sb.st_size;
+	return 0;
+}
+
+static int cache_lookup(const char *path, struct toolchain *tc)
+{
+	char *cp = cache_path(), *real = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	long long mtime, size;
+	int found = 0;
+	if (!cp || cache_key(path, &real, &mtime, &size) < 0 || !is_file(cp) ||
+	    read_file(cp, &sb, 1 << 20) < 0) {
+		pgo_err_clear();
+		goto out;
+	}
+	for (char *line = sb.buf; line && *line;) {
+		char *nl = strchr(line, '\n'), *tab;
+		long long m, z;
+		char fam[16];
+		unsigned a, b, c;
+		if (nl)
+			*nl = '\0';
+		tab = strchr(line, '\t');
+		if (tab && !strcmp(tab + 1, real) &&
+		    sscanf(line, "%lld %lld %15s %u.%u.%u", &m, &z, fam, &a, &b, &c) == 6 &&
+		    m == mtime && z == size && (!strcmp(fam, "clang") || !strcmp(fam, "gcc"))) {
+			tc->family = !strcmp(fam, "clang") ? TC_CLANG : TC_GCC;
+			tc->major = a;
+			tc->minor = b;
+			tc->patch = c;
+			found = 1;   /* the last matching line wins */
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+out:
+	strbuf_release(&sb);
+	free(cp);
+	free(real);
+	return found;
+}
+
+static void cache_store(const char *path, const struct toolchain *tc)
+{
+	char *cp = cache_path(), *real = NULL, *dir = NULL, *line = NULL;
+	long long mtime, size;
+	int fd;
+	if (!cp || cache_key(path, &real, &mtime, &size) < 0)
+		goto out;
+	dir = path_dirname(cp);
+	if (mkdir_p(dir, 0700) < 0)
+		goto out;
+	line = xasprintf("%lld %lld %s %u.%u.%u\t%s\n", mtime, size,
+			 tc->family == TC_CLANG ? "clang" : "gcc", tc->major, tc->minor, tc->patch,
+			 real);
+	/* One append of a short line: concurrent writers do not interleave. */
+	fd = open(cp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		(void)write_all(fd, line, strlen(line));
+		close(fd);
+	}
+out:
+	pgo_err_clear();
+	free(cp);
+	free(real);
+	free(dir);
+	free(line);
+}
+
 int toolchain_detect(const char *compiler, struct toolchain *tc)
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
@@ -101,6 +199,10 @@ int toolchain_detect(const char *compiler, struct toolchain *tc)
 	toolchain_init(tc);
 	if (!path)
 		return pgo_err("compiler '%s' not found in PATH", compiler);
+	if (cache_lookup(path, tc)) {
+		tc->compiler = path;
+		return 0;
+	}
 	argv[0] = path;
 	rc = run_capture(argv, &out, &err);
 	if (rc != 0) {
@@ -130,6 +232,7 @@ int toolchain_detect(const char *compiler, struct toolchain *tc)
 		goto unparsable;
 	}
 	tc->compiler = path;
+	cache_store(path, tc);
 	strbuf_release(&out);
 	strbuf_release(&err);
 	return 0;
