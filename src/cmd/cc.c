@@ -81,6 +81,26 @@ static int is_count_line(const char *p, size_t n)
 	return r;
 }
 
+/*
+ * Build systems compile small programs of their own to probe the compiler
+ * (CMake's compiler identification and try_compile, autoconf's conftest,
+ * meson's sanity checks).  They get pgo's flags like every compile, but
+ * the profile has nothing for them: their diagnostics are not counted.
+ */
+static int is_probe(const struct wrap_args *a)
+{
+	static const char *const marks[] = { "CMakeFiles/CMakeScratch/", "CMakeCCompilerId",
+					     "CMakeCXXCompilerId", "CMakeCompilerABI",
+					     "/share/cmake", "conftest", "meson-private/",
+					     "sanitycheck", "CMakeFiles/cmTC_" };
+	const char *paths[] = { a->first_source, a->output };
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		for (size_t k = 0; paths[i] && k < ARRAY_SIZE(marks); k++)
+			if (strstr(paths[i], marks[k]))
+				return 1;
+	return 0;
+}
+
 /* Passes the compiler's standard error on, minus the profile diagnostics,
    which are counted into PGO_DIAG_LOG (one line each). */
 static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
@@ -111,7 +131,7 @@ static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
 	}
 	if (keep.len)
 		(void)write_all(2, keep.buf, keep.len);
-	if (counted.len && diag && *diag) {
+	if (counted.len && diag && *diag && !is_probe(a)) {
 		/* Appended in pieces of whole lines below PIPE_BUF. */
 		const char *q = counted.buf, *qe = counted.buf + counted.len;
 		while (q < qe) {

@@ -95,9 +95,15 @@ int daemon_request(const struct store *st, const char *req, struct strbuf *reply
 		return 1;
 	/* A pgod that goes away mid-answer is an error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
-	if (write_all(fd, req, strlen(req)) < 0 || write_all(fd, "\n", 1) < 0) {
-		close(fd);
-		return pgo_err_errno("cannot talk to pgod");
+	/* One write: pgod reads one request and answers at once. */
+	{
+		char *line = xasprintf("%s\n", req);
+		int rc = write_all(fd, line, strlen(line));
+		free(line);
+		if (rc < 0) {
+			close(fd);
+			return pgo_err_errno("cannot talk to pgod");
+		}
 	}
 	shutdown(fd, SHUT_WR);
 	for (;;) {

@@ -116,7 +116,7 @@ int cmd_do_run(struct cmd_ctx *ctx, struct project *p, int argc, char **argv,
 		goto out;
 
 	staging = path_join(p->state_dir, "staging");
-	res->processes = spool_take_runs(st.spool);
+	res->processes = spool_take_runs(st.spool, staging);
 	if (spool_collect(st.spool, staging, &taken) < 0)
 		goto out;
 	res->files = taken;

@@ -497,19 +497,41 @@ int spool_collect(const char *spool, const char *staging, size_t *taken)
 	return collect_tree(spool, "", staging, taken);
 }
 
-uint64_t spool_take_runs(const char *spool)
+static uint64_t read_count(const char *path)
 {
-	char *path = path_join(spool, "pgo-runs");
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t n = 0;
+	if (is_file(path) && read_file(path, &sb, 64) == 0) {
+		strbuf_trim_trailing_newline(&sb);
+		if (parse_u64_str(sb.buf, &n) < 0)
+			n = 0;
+	}
+	pgo_err_clear();
+	strbuf_release(&sb);
+	return n;
+}
+
+uint64_t spool_take_runs(const char *spool, const char *staging)
+{
+	char *path = path_join(spool, "pgo-runs"), *kept = path_join(staging, "pgo-runs");
+	uint64_t have = read_count(kept);
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	struct stat sb;
-	uint64_t n = 0;
+	if (fd >= 0) {
+		if (lock_fd(fd) == 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+		    mkdir_p(staging, 0755) == 0) {
+			char num[32];
+			int n = snprintf(num, sizeof(num), "%llu\n",
+					 (unsigned long long)(have + (uint64_t)sb.st_size));
+			/* Appends (O_APPEND) and the truncation are ordered by the
+			   kernel: a run is counted now or next time. */
+			if (write_file_durable(kept, num, (size_t)n, 0644) == 0 && ftruncate(fd, 0) == 0)
+				have += (uint64_t)sb.st_size;
+		}
+		close(fd);
+	}
+	pgo_err_clear();
 	free(path);
-	if (fd < 0)
-		return 0;
-	/* Appends (O_APPEND) and this truncation are ordered by the kernel:
-	   a run is counted now or next time, not lost. */
-	if (fstat(fd, &sb) == 0 && ftruncate(fd, 0) == 0)
-		n = (uint64_t)sb.st_size;
-	close(fd);
-	return n;
+	free(kept);
+	return have;
 }

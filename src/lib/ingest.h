@@ -46,8 +46,13 @@ int ingest_path(const char *path, const struct toolchain *hint, struct profile *
  */
 int spool_collect(const char *spool, const char *staging, size_t *taken);
 
-/* Processes of the instrumented build started since the last call: each
-   appends one byte to SPOOL/pgo-runs as it starts (buildenv.c). */
-uint64_t spool_take_runs(const char *spool);
+/*
+ * Runs of the instrumented build: each process appends one byte to
+ * SPOOL/pgo-runs as it starts (buildenv.c).  The count is moved into
+ * STAGING/pgo-runs (written durably, added to what is there) before the
+ * spool's file is emptied, so that it travels with the profiles it
+ * belongs to.  Returns the count now in staging.
+ */
+uint64_t spool_take_runs(const char *spool, const char *staging);
 
 #endif

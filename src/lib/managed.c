@@ -531,13 +531,30 @@ int managed_ingest(struct store *st, struct program_rec *r, const struct policy 
 		ret = 0;
 		goto out;
 	}
-	runs = spool_take_runs(r->spool);
+	/* A batch recorded before a crash that left staging behind: it is
+	   in the merged profile, and new data must not join it. */
+	if (r->last_batch && is_dir(staging)) {
+		char *old = NULL, *idp = path_join(staging, "pgo-batch");
+		struct strbuf sb = STRBUF_INIT;
+		if (is_file(idp) && read_file(idp, &sb, 256) == 0) {
+			strbuf_trim_trailing_newline(&sb);
+			old = strbuf_detach(&sb, NULL);
+		}
+		pgo_err_clear();
+		if (old && !strcmp(old, r->last_batch))
+			remove_tree(staging);
+		strbuf_release(&sb);
+		free(old);
+		free(idp);
+	}
+	/* The runs first: a run counted is one whose profile is here or
+	   still to come (a process still running). */
+	runs = spool_take_runs(r->spool, staging);
 	if (mkdir_p(staging, 0755) < 0 || spool_collect(r->spool, staging, &taken) < 0)
 		goto out;
 	if (!taken && !has_profiles(staging)) {
-		/* Runs without a profile yet (still running): count them later. */
-		r->runs += runs;
-		ret = runs ? (index_program_put(st->idx, r) < 0 ? -1 : 0) : 0;
+		/* No profile yet: the runs wait in staging with the next one. */
+		ret = 0;
 		goto out;
 	}
 	if (r->cumulative && *r->cumulative && store_load(st, r->cumulative, &cum) == 0)
