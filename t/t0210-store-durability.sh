@@ -16,7 +16,7 @@ for i in $(seq 1 12); do
 	"$PGO" import --program "p$((i % 3))" run$i.profraw >imp$i.out 2>imp$i.err &
 done
 wait
-ok "all concurrent imports printed a digest" sh -c 'for i in $(seq 1 12); do grep -Eq "^[0-9a-f]{64}$" imp$i.out || exit 1; done'
+ok "all concurrent imports printed a digest" sh -c 'for i in $(seq 1 12); do grep -Eq "^[0-9a-f]{64}$" imp$i.out || { cat imp$i.err; exit 1; }; done'
 is "all concurrent imports are in the index" "$(sqlite3 "$PGO_STORE/index.db" 'SELECT count(*) FROM profiles')" 12
 is "twelve distinct objects" "$(find "$PGO_STORE/objects" -type f | wc -l)" 12
 ok "index integrity" sh -c "sqlite3 '$PGO_STORE/index.db' 'PRAGMA integrity_check' | grep -qx ok"

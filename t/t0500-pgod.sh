@@ -83,6 +83,10 @@ ok "  and no build for a while" sh -c "'$PGO' status --json prog | grep -q '\"re
 ok "rollback --to 3" "$PGO" rollback prog --to 3
 ok "  optimized again" sh -c "'$PGO' inspect bin/prog | grep -q 'mode *use'"
 fails 1 "rollback to a generation that does not exist" "$PGO" rollback prog --to 99
+ok "gc --keep-generations 1 --dry-run" sh -c "'$PGO' gc --keep-generations 1 --dry-run | grep -qx 'would remove generation 2 of prog'"
+ok "gc --keep-generations 1" "$PGO" gc --keep-generations 1
+ok "  kept the current and the plain generation" sh -c "'$PGO' generations prog | awk '{print \$1 \$2}' | tr '\n' ' ' | grep -qx '\*3 1 '"
+ok "  removed generation 2 from disk" sh -c "! test -d store/programs/prog/gen-2 && test -x store/programs/prog/gen-3/prog"
 ok "disable puts the plain build back" sh -c "'$PGO' disable prog && ! '$PGO' inspect bin/prog >/dev/null"
 is "  state disabled" "$("$PGO" status --json prog | json_field state)" disabled
 

@@ -79,7 +79,15 @@ static const char *const migrations[] = {
 	"  from_state TEXT,"
 	"  to_state TEXT NOT NULL,"
 	"  reason TEXT NOT NULL);"
-	"CREATE INDEX transitions_by_program ON transitions(program, id);",
+	"CREATE INDEX transitions_by_program ON transitions(program, id);"
+	/* The same profile (same bytes) can serve several programs: a project
+	   built by two build systems, or a library shared by two programs. */
+	"CREATE TABLE uses ("
+	"  digest TEXT NOT NULL,"
+	"  program TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (digest, program));"
+	"CREATE INDEX uses_by_program ON uses(program);",
 };
 #define SCHEMA_VERSION ((int)ARRAY_SIZE(migrations))
 
@@ -97,7 +105,17 @@ static int sq_fail(struct sq *s, const char *what)
 static int exec(struct sq *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc, tries = 0;
+	/* Some statements (PRAGMA journal_mode on a new database that other
+	   processes are creating too) report SQLITE_BUSY without going
+	   through the busy handler: retry those for a while. */
+	while ((rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK &&
+	       ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) && tries++ < 3000) {
+		sqlite3_free(msg);
+		msg = NULL;
+		sqlite3_sleep(10);
+	}
+	if (rc != SQLITE_OK) {
 		pgo_err("index '%s': %s: %s", s->path, what, msg ? msg : "unknown error");
 		sqlite3_free(msg);
 		return -1;
@@ -260,6 +278,32 @@ static int sq_add(void *state, const struct profile_meta *m,
 	existed = sqlite3_changes(s->db) == 0;
 	sqlite3_finalize(st);
 	st = NULL;
+	if (existed && m->program) {
+		/* Known bytes, maybe for another program: record the use, and
+		   name the program of a profile imported without one. */
+		if (sqlite3_prepare_v2(s->db,
+				       "UPDATE profiles SET program = ? WHERE digest = ? AND program IS NULL",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		bind_text(st, 1, m->program);
+		bind_text(st, 2, m->digest);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		if (sqlite3_prepare_v2(s->db,
+				       "INSERT OR IGNORE INTO uses (digest, program, created) "
+				       "SELECT digest, ?, ? FROM profiles WHERE digest = ? AND program != ?",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		bind_text(st, 1, m->program);
+		sqlite3_bind_int64(st, 2, m->created);
+		bind_text(st, 3, m->digest);
+		bind_text(st, 4, m->program);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	if (!existed) {
 		if (sqlite3_prepare_v2(s->db,
 				       "INSERT OR IGNORE INTO lineage (child, parent, weight) VALUES (?,?,?)",
@@ -357,7 +401,7 @@ static sqlite3_stmt *prepare_filtered(struct sq *s, const char *select,
 	strbuf_addstr(&sql, select);
 	strbuf_addstr(&sql, " WHERE 1");
 	if (f && f->program)
-		strbuf_addstr(&sql, " AND program = ?");
+		strbuf_addstr(&sql, " AND (program = ? OR digest IN (SELECT digest FROM uses WHERE program = ?))");
 	if (f && f->kind)
 		strbuf_addstr(&sql, " AND kind = ?");
 	if (f && f->toolchain_prefix)
@@ -369,8 +413,10 @@ static sqlite3_stmt *prepare_filtered(struct sq *s, const char *select,
 		return NULL;
 	}
 	strbuf_release(&sql);
-	if (f && f->program)
+	if (f && f->program) {
 		bind_text(st, i++, f->program);
+		bind_text(st, i++, f->program);
+	}
 	if (f && f->kind)
 		bind_text(st, i++, f->kind);
 	if (f && f->toolchain_prefix) {
