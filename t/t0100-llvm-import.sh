@@ -82,6 +82,14 @@ for v in 14 22; do
 	eval "D1_$v=$d1; D2_$v=$d2"
 done
 
+# Value profiling on: those files go to llvm-profdata, all in one run.
+build_prog clang-14 "$TEST_DIR/vp" -fprofile-generate="$TEST_DIR/vpool"
+for i in 1 2 3; do LLVM_PROFILE_FILE=$TEST_DIR/vp$i.profraw ./vp/prog $((i * 700)) mix >/dev/null; done
+llvm-profdata-14 merge -o vp.profdata vp1.profraw vp2.profraw vp3.profraw
+is "value-profiled raw files: the same profile as llvm-profdata's" "$("$PGO" import vp1.profraw vp2.profraw vp3.profraw)" "$("$PGO" import vp.profdata)"
+mkdir vpdir && cp vp1.profraw vp2.profraw vp3.profraw vpdir/
+is "  and as a directory" "$("$PGO" import vpdir)" "$("$PGO" import vp.profdata)"
+
 # Toolchains never mix.
 before=$(store_state)
 fails 1 "raw v8 refused for clang-22" "$PGO" import --toolchain clang-22 r1-14.profraw

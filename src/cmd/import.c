@@ -59,6 +59,29 @@ int cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
 	if (optind >= argc)
 		cmd_usage_error(usage, "nothing to import");
 
+	/* Raw profiles named one by one are read as one set, like a
+	   directory of them (one llvm-profdata run for those that need it). */
+	{
+		int all_raw = argc - optind > 1;
+		for (int i = optind; i < argc && all_raw; i++)
+			all_raw = ingest_is_raw_file(argv[i]);
+		if (all_raw) {
+			struct ingest_result res;
+			memset(&res, 0, sizeof(res));
+			profile_init(&merged, PROFILE_NONE);
+			if (ingest_raw_list("the raw profiles", (const char *const *)argv + optind,
+					    (size_t)(argc - optind), &hint, &merged, &res) < 0)
+				goto out;
+			have = 1;
+			runs = res.runs;
+			for (int i = optind; i < argc; i++) {
+				if (sources.len)
+					strbuf_addch(&sources, ' ');
+				strbuf_addstr(&sources, argv[i]);
+			}
+			optind = argc;
+		}
+	}
 	/* Everything is read and merged before anything is written, so a
 	   bad input leaves the store as it was. */
 	for (int i = optind; i < argc; i++) {

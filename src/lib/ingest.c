@@ -18,7 +18,17 @@
 /* Profiles larger than this are refused rather than read into memory. */
 #define INGEST_MAX ((size_t)2 << 30)
 
+static int run_llvm_profdata_many(unsigned major, const char *const *in, size_t nin,
+				  int sample, struct strbuf *text);
+
 static int run_llvm_profdata(unsigned major, const char *in, int sample, struct strbuf *text)
+{
+	return run_llvm_profdata_many(major, &in, 1, sample, text);
+}
+
+/* One llvm-profdata for many files: loading libLLVM is most of its cost. */
+static int run_llvm_profdata_many(unsigned major, const char *const *in, size_t nin,
+				  int sample, struct strbuf *text)
 {
 	char *tool = llvm_tool_path(major, "llvm-profdata");
 	char *dir = NULL, *out = NULL;
@@ -38,7 +48,8 @@ static int run_llvm_profdata(unsigned major, const char *in, int sample, struct 
 	argv_push(&av, "-text");
 	argv_push(&av, "-o");
 	argv_push(&av, out);
-	argv_push(&av, in);
+	for (size_t i = 0; i < nin; i++)
+		argv_push(&av, in[i]);
 	rc = run_capture(av.v, NULL, &err);
 	if (rc != 0) {
 		const char *nl;
@@ -46,8 +57,8 @@ static int run_llvm_profdata(unsigned major, const char *in, int sample, struct 
 		strbuf_trim_trailing_newline(&err);
 		nl = strchr(err.buf, '\n');
 		if (rc > 0)
-			pgo_err("'%s': %s failed: %.*s", in, path_basename(tool),
-				nl ? (int)(nl - err.buf) : (int)err.len, err.buf);
+			pgo_err("'%s'%s: %s failed: %.*s", in[0], nin > 1 ? " and others" : "",
+				path_basename(tool), nl ? (int)(nl - err.buf) : (int)err.len, err.buf);
 		goto done;
 	}
 	ret = read_file(out, text, INGEST_MAX);
@@ -118,7 +129,7 @@ static enum profile_kind sniff_text(const char *data, size_t len)
 
 static int ingest_raw_data(const char *path, const unsigned char *data, size_t len,
 			   const struct toolchain *hint, struct profile *out,
-			   struct ingest_result *res)
+			   struct ingest_result *res, struct argv_array *deferred)
 {
 	struct profraw_probe pr;
 	uint32_t version = 0;
@@ -136,6 +147,12 @@ static int ingest_raw_data(const char *path, const unsigned char *data, size_t l
 			       path, pr.version, out->tc.major, llvm_raw_version(out->tc.major));
 	}
 	rc = profraw_read(path, data, len, &out->u.instr, &version);
+	if (rc == PROFRAW_NEEDS_TOOL && deferred) {
+		/* Read later, all such files by one llvm-profdata. */
+		argv_push(deferred, path);
+		res->runs++;
+		return 0;
+	}
 	if (rc == PROFRAW_NEEDS_TOOL) {
 		struct strbuf text = STRBUF_INIT;
 		struct instr_profile tmp;
@@ -167,7 +184,7 @@ static int ingest_file(const char *path, const struct toolchain *hint, struct pr
 	profraw_probe((const unsigned char *)data.buf, data.len, &pr);
 	if (pr.kind == PROFRAW_RAW) {
 		ret = ingest_raw_data(path, (const unsigned char *)data.buf, data.len, hint, out,
-				      res);
+				      res, NULL);
 	} else if (pr.kind == PROFRAW_INDEXED) {
 		struct strbuf text = STRBUF_INIT;
 		profile_init(out, PROFILE_INSTR);
@@ -257,6 +274,64 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int ingest_raw_list(const char *what, const char *const *paths, size_t n,
+		    const struct toolchain *hint, struct profile *out, struct ingest_result *res)
+{
+	struct argv_array deferred = ARGV_ARRAY_INIT;
+	int ret = -1;
+
+	for (size_t i = 0, last = 0; i < n; i++) {
+		struct strbuf data = STRBUF_INIT;
+		struct profraw_probe pr;
+		int rc = read_file(paths[i], &data, INGEST_MAX);
+		if (rc == 0) {
+			profraw_probe((const unsigned char *)data.buf, data.len, &pr);
+			if (pr.kind != PROFRAW_RAW)
+				rc = pgo_err("'%s': not an LLVM raw profile", paths[i]);
+			else
+				rc = ingest_raw_data(paths[i], (const unsigned char *)data.buf,
+						     data.len, hint, out, res, &deferred);
+		}
+		strbuf_release(&data);
+		if (rc < 0)
+			goto fail;
+		res->files++;
+		/* Merge now and then, not after every file: the records grow to
+		   at most about three times the merged size, and the total
+		   sorting stays O(n log n). */
+		if (out->u.instr.n > 2 * last + 4096) {
+			if (instr_profile_normalize(&out->u.instr) < 0)
+				goto fail;
+			last = out->u.instr.n;
+		}
+	}
+	if (deferred.n) {
+		struct strbuf text = STRBUF_INIT;
+		struct instr_profile tmp;
+		int rc;
+		instr_profile_init(&tmp);
+		rc = run_llvm_profdata_many(out->tc.major, deferred.v, deferred.n, 0, &text);
+		if (rc == 0)
+			rc = instr_parse_text(what, text.buf, text.len, &tmp);
+		if (rc == 0)
+			rc = instr_merge(&out->u.instr, &tmp, 1);
+		instr_profile_release(&tmp);
+		strbuf_release(&text);
+		if (rc < 0)
+			goto fail;
+	}
+	if (out->kind == PROFILE_INSTR && instr_profile_normalize(&out->u.instr) < 0)
+		goto fail;
+	ret = 0;
+	goto done;
+fail:
+	if (out->kind != PROFILE_NONE)
+		profile_release(out);
+done:
+	argv_clear(&deferred);
+	return ret;
+}
+
 static int ingest_dir(const char *path, const struct toolchain *hint, struct profile *out,
 		      struct ingest_result *res)
 {
@@ -323,34 +398,7 @@ static int ingest_dir(const char *path, const struct toolchain *hint, struct pro
 		goto done;
 	}
 	qsort(raw.v, raw.n, sizeof(*raw.v), cmp_str);
-	for (size_t i = 0, last = 0; i < raw.n; i++) {
-		struct strbuf data = STRBUF_INIT;
-		struct profraw_probe pr;
-		int rc = read_file(raw.v[i], &data, INGEST_MAX);
-		if (rc == 0) {
-			profraw_probe((const unsigned char *)data.buf, data.len, &pr);
-			if (pr.kind != PROFRAW_RAW)
-				rc = pgo_err("'%s': not an LLVM raw profile", raw.v[i]);
-			else
-				rc = ingest_raw_data(raw.v[i], (const unsigned char *)data.buf,
-						     data.len, hint, out, res);
-		}
-		strbuf_release(&data);
-		if (rc < 0)
-			goto fail;
-		res->files++;
-		/* Merge now and then, not after every file: the records grow to
-		   at most about three times the merged size, and the total
-		   sorting stays O(n log n). */
-		if (out->u.instr.n > 2 * last + 4096) {
-			if (instr_profile_normalize(&out->u.instr) < 0)
-				goto fail;
-			last = out->u.instr.n;
-		}
-	}
-	if (instr_profile_normalize(&out->u.instr) < 0)
-		goto fail;
-	ret = 0;
+	ret = ingest_raw_list(path, raw.v, raw.n, hint, out, res);
 	goto done;
 fail:
 	if (out->kind != PROFILE_NONE)
@@ -534,4 +582,20 @@ uint64_t spool_take_runs(const char *spool, const char *staging)
 	free(path);
 	free(kept);
 	return have;
+}
+
+int ingest_is_raw_file(const char *path)
+{
+	unsigned char head[16];
+	struct profraw_probe pr;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < (ssize_t)sizeof(head))
+		return 0;
+	profraw_probe(head, sizeof(head), &pr);
+	return pr.kind == PROFRAW_RAW;
 }

@@ -31,6 +31,16 @@ struct ingest_result {
 int ingest_path(const char *path, const struct toolchain *hint, struct profile *out,
 		struct ingest_result *res);
 
+/* Reads raw profiles (.profraw files) into one profile, as a directory of
+   them is read: natively, merged as it goes, and the files the native
+   reader leaves (value-profile data) all by one llvm-profdata run.
+   what names the set in messages. */
+int ingest_raw_list(const char *what, const char *const *paths, size_t n,
+		    const struct toolchain *hint, struct profile *out, struct ingest_result *res);
+
+/* Whether path is a regular file starting like an LLVM raw profile. */
+int ingest_is_raw_file(const char *path);
+
 /*
  * Takes what instrumented programs wrote into spool and moves it into
  * staging (created if needed), durably, one file per source file.
