@@ -293,7 +293,9 @@ int policy_ready(const struct policy *p, const struct program_rec *r, char **why
 	if (r->counts < p->min_counts)
 		strbuf_addf(&sb, "%s%llu of %llu counts", sb.len ? ", " : "",
 			    (unsigned long long)r->counts, (unsigned long long)p->min_counts);
-	if (r->stability < 0)
+	if (p->stability <= 0)
+		;	/* stability not asked for */
+	else if (r->stability < 0)
 		strbuf_addf(&sb, "%sstability not known yet (needs two collections)",
 			    sb.len ? ", " : "");
 	else if (r->stability < p->stability)
@@ -306,7 +308,7 @@ int policy_ready(const struct policy *p, const struct program_rec *r, char **why
 	else
 		strbuf_release(&sb);
 	return r->runs >= p->min_runs && r->counts >= p->min_counts &&
-	       r->stability >= p->stability && r->collecting;
+	       (p->stability <= 0 || r->stability >= p->stability) && r->collecting;
 }
 
 static int source_file(const char *name)
