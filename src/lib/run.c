@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -254,13 +255,17 @@ int run_command(const struct run_opts *o)
 			waited += 10;
 		}
 	} else {
-		while (waitpid(pid, &status, 0) < 0) {
+		struct rusage ru;
+		while (wait4(pid, &status, 0, &ru) < 0) {
 			if (errno != EINTR) {
 				pgo_err_errno("cannot wait for '%s'", o->argv[0]);
 				status = -1;
 				break;
 			}
 		}
+		if (status != -1 && o->cpu_us)
+			*o->cpu_us = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
+				     (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
 	}
 	if (o->forward_signals) {
 		forward_pid = 0;

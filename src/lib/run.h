@@ -24,6 +24,7 @@ struct run_opts {
 	int no_aslr;                  /* run the child with address-space randomization off */
 	const char *stdout_file;      /* append stdout and stderr to this file */
 	int timeout_ms;               /* kill the child (SIGKILL) after this long; 0 never */
+	long long *cpu_us;            /* set to the child's user + system CPU time, if not NULL */
 };
 
 /*
