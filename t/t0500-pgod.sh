@@ -139,6 +139,28 @@ ok "a failed smoke test is recorded" wait_for fail2 30 'smoke test'
 is "  the instrumented generation stays" "$("$PGO" status --json fail2 | json_field generation)" 2
 ok "  and the failed generation is gone" sh -c "! test -d store/programs/fail2/gen-3"
 
+# The notify hook runs on every switch; editing the sources sends an
+# optimized program back to profiling; a profile over the cap stops
+# collection.
+mkproj hook hook 2 0
+printf '[notify]\ncommand = touch %s/notified-$PGO_PROGRAM-$PGO_STATE\n' "$TEST_DIR" >>hook/pgo.conf
+ok "enable hook" "$PGO" enable hook --project hook --no-start --binary prog
+for i in 1 2 3 4; do bin/hook 300 mix >/dev/null; sleep 0.3; done
+ok "hook: optimized" wait_for hook 60 '"state": "optimized"'
+ok "  the notify hook ran with the program and state" test -f notified-hook-optimized
+sleep 1
+echo '/* edited */' >>hook/util.c
+ok "edited sources send it back to profiling" wait_for hook 60 '"generation": 4'
+is "  in state" "$("$PGO" status --json hook | json_field state)" profiling
+ok "  the stable path runs the new instrumented build" sh -c "'$PGO' inspect bin/hook | grep -q 'mode *instrument'"
+ok "  the reason is recorded" sh -c "'$PGO' status hook | grep -q 'sources, compiler or profile age changed'"
+mkproj cap cap 1000 0
+sed -i 's/^min-counts = 1000$/min-counts = 1000\nprofile-cap = 100/' cap/pgo.conf
+ok "enable cap" "$PGO" enable cap --project cap --no-start --binary prog
+for i in 1 2 3; do bin/cap 300 sort >/dev/null; sleep 0.5; done
+ok "over the profile cap, collection stops" wait_for cap 20 '"collecting": false'
+ok "  status says why" sh -c "'$PGO' status cap | grep -q 'the profile is .* over the cap'"
+
 ok "pgo daemon stop" "$PGO" daemon stop
 wait $daemon
 ok "status works without pgod" "$PGO" status prog

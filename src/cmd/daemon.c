@@ -584,7 +584,8 @@ static int run_daemon(struct cmd_ctx *ctx, int foreground, int interval)
 		reap_job(&d);
 		t.d = &d;
 		t.now = time(NULL);
-		t.stale_check = t.now - d.last_stale_check >= 60;
+		/* Sources, compiler and profile age change slowly: look now and then. */
+		t.stale_check = t.now - d.last_stale_check >= 6 * d.interval;
 		if (t.stale_check)
 			d.last_stale_check = t.now;
 		index_program_list(ctx->store.idx, tick_cb, &t);
