@@ -176,7 +176,7 @@ int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_requ
 		goto fail;
 	/* configure and meson run the programs they compile to probe the
 	   system: what those wrote is not the project's profile. */
-	if (b.mode == MODE_INSTRUMENT && (remove_tree(b.spool) < 0 || mkdir_p(b.spool, 0755) < 0))
+	if (b.mode == MODE_INSTRUMENT && (remove_tree(b.spool) < 0 || spool_prepare(b.spool) < 0))
 		goto fail;
 	if (build_record(p, &b) < 0)
 		goto fail;

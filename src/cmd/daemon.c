@@ -36,8 +36,8 @@
 #include "banned.h"
 
 static const char usage[] =
-	"usage: pgo daemon [--foreground] [--interval SECONDS]   (also: pgod)\n"
-	"       pgo daemon stop | reload | status | ping\n"
+	"usage: pgo daemon [--foreground] [--system] [--interval SECONDS]   (also: pgod)\n"
+	"       pgo daemon [--system] stop | reload | status | ping\n"
 	"\n"
 	"Runs pgod for the store: it watches the spools of the programs enabled\n"
 	"with 'pgo enable', collects their profiles while they run, and when\n"
@@ -46,13 +46,18 @@ static const char usage[] =
 	"per store.  Without --foreground it detaches and logs to STORE/pgod.log.\n"
 	"\n"
 	"  --foreground        stay attached, log to standard error\n"
+	"  --system            the system instance: socket in /run/pgo, programs\n"
+	"                      enabled with --shared, whose spools every user's\n"
+	"                      runs write to (each in a directory of its own)\n"
 	"  --interval SECONDS  also look at every spool this often (default 10)\n"
 	"  stop, reload        ask the running pgod to stop, or to re-read\n"
 	"  status, ping        what the running pgod is doing; whether it runs\n";
 
 char *daemon_socket_path(const struct store *st)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
+	/* The system instance listens in /run/pgo ($PGO_RUN_DIR for tests). */
+	const char *rt = getenv("PGO_SYSTEM") ? (getenv("PGO_RUN_DIR") ? getenv("PGO_RUN_DIR") : "/run")
+					      : getenv("XDG_RUNTIME_DIR");
 	char hex[SHA256_HEX_LEN + 1];
 	if (rt && *rt == '/') {
 		char *dir = xasprintf("%s/pgo", rt);
@@ -686,6 +691,7 @@ int cmd_daemon(int argc, char **argv, struct cmd_ctx *ctx)
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "system", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, foreground = 0;
@@ -694,6 +700,14 @@ int cmd_daemon(int argc, char **argv, struct cmd_ctx *ctx)
 	while ((c = cmd_getopt(argc, argv, "+", opts, usage)) != -1) {
 		switch (c) {
 		case 'f': foreground = 1; break;
+		case 's':
+			setenv("PGO_SYSTEM", "1", 1);
+			setenv("PGO_SHARED_SPOOL", "1", 1);
+			if (managed_share_store(&ctx->store) < 0) {
+				fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+				return 1;
+			}
+			break;
 		case 'i':
 			if (parse_u64_str(optarg, &interval) < 0 || !interval || interval > 86400)
 				cmd_usage_error(usage, "--interval takes 1 to 86400 seconds");

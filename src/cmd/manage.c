@@ -125,7 +125,7 @@ int manage_build_generation(struct cmd_ctx *ctx, struct program_rec *r, const ch
 		pgo_err_prefix("%s", p.conf_path ? p.conf_path : "pgo.conf");
 		goto out;
 	}
-	if (mkdir_p(dir, 0700) < 0)
+	if (mkdir_p(dir, getenv("PGO_SHARED_SPOOL") ? 0755 : 0700) < 0)
 		goto out;
 	log = path_join(dir, "build.log");
 	unlink(log);
@@ -158,7 +158,7 @@ int manage_build_generation(struct cmd_ctx *ctx, struct program_rec *r, const ch
 		   what the smoke test wrote is not real use. */
 		if (project_state_read(&p, &ps) < 0)
 			goto out;
-		if (ps.spool && (remove_tree(ps.spool) < 0 || mkdir_p(ps.spool, 0755) < 0))
+		if (ps.spool && (remove_tree(ps.spool) < 0 || spool_prepare(ps.spool) < 0))
 			goto out;
 		free(r->spool);
 		r->spool = ps.spool ? xstrdup(ps.spool) : NULL;
@@ -211,7 +211,9 @@ static const char enable_usage[] =
 	"  --project DIR   the project with the pgo.conf (default: found from here)\n"
 	"  --binary PATH   the program in the project (default: [build] binaries)\n"
 	"  --link PATH     the stable path\n"
-	"  --no-start      do not start pgod\n";
+	"  --no-start      do not start pgod\n"
+	"  --shared        for the system instance (pgod --system): every user's\n"
+	"                  runs are collected\n";
 
 static char *pick_binary(const struct project *p, const char *name)
 {
@@ -252,6 +254,7 @@ int cmd_enable(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "binary", required_argument, NULL, 'b' },
 		{ "link", required_argument, NULL, 'l' },
 		{ "no-start", no_argument, NULL, 'n' },
+		{ "shared", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *bin = NULL, *link = NULL, *name;
@@ -265,6 +268,14 @@ int cmd_enable(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'b': bin = optarg; break;
 		case 'l': link = optarg; break;
 		case 'n': start = 0; break;
+		case 's':
+			setenv("PGO_SYSTEM", "1", 1);
+			setenv("PGO_SHARED_SPOOL", "1", 1);
+			if (managed_share_store(&ctx->store) < 0) {
+				fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+				return 1;
+			}
+			break;
 		default: cmd_usage_error(enable_usage, "unexpected option");
 		}
 	}

@@ -309,13 +309,38 @@ static const char sigdump_source[] =
 	"\tsignal(sig, SIG_DFL);\n"
 	"\traise(sig);\n"
 	"}\n"
-	"__attribute__((constructor)) static void pgo_install_dump_on_signal(void)\n"
+	"#ifdef PGO_SHARED_SPOOL\n"
+	"/* A spool shared by every user of the program (pgod --system): each\n"
+	"   user's runs write into their own subdirectory, which they own. */\n"
+	"#include <stdio.h>\n"
+	"#include <sys/stat.h>\n"
+	"extern void __llvm_profile_set_filename(const char *) __attribute__((weak));\n"
+	"#endif\n"
+	"static void pgo_count_run(void)\n"
 	"{\n"
-	"\tint i, fd = open(PGO_RUNS_FILE, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);\n"
+	"\tconst char *runs = PGO_RUNS_FILE;\n"
+	"\tint fd;\n"
+	"#ifdef PGO_SHARED_SPOOL\n"
+	"\tchar dir[4096], path[4200];\n"
+	"\tsnprintf(dir, sizeof(dir), \"%s/u%lu\", PGO_SPOOL, (unsigned long)getuid());\n"
+	"\tmkdir(dir, 0755);\n"
+	"\tif (__llvm_profile_set_filename) {\n"
+	"\t\tsnprintf(path, sizeof(path), \"%s/default_%%m.profraw\", dir);\n"
+	"\t\t__llvm_profile_set_filename(path);\n"
+	"\t}\n"
+	"\tsnprintf(path, sizeof(path), \"%s/pgo-runs\", dir);\n"
+	"\truns = path;\n"
+	"#endif\n"
+	"\tfd = open(runs, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);\n"
 	"\tif (fd >= 0) {\n"
 	"\t\tif (write(fd, \"1\", 1) < 0) {}\n"
 	"\t\tclose(fd);\n"
 	"\t}\n"
+	"}\n"
+	"__attribute__((constructor)) static void pgo_install_dump_on_signal(void)\n"
+	"{\n"
+	"\tint i;\n"
+	"\tpgo_count_run();\n"
 	"\tfor (i = 0; i < 3; i++) {\n"
 	"\t\tstruct sigaction sa;\n"
 	"\t\tif (sigaction(pgo_sigs[i], NULL, &pgo_old[i]) < 0 || pgo_old[i].sa_handler == SIG_IGN)\n"
@@ -347,6 +372,19 @@ static int make_sigdump(struct project *p, struct build_setup *b)
 		strbuf_addch(&code, *c);
 	}
 	strbuf_addstr(&code, "/pgo-runs\"\n");
+	{
+		/* The spool itself, for the shared mode's per-user directories. */
+		const char *runs_line = code.buf + strlen("#define PGO_RUNS_FILE ");
+		size_t n = strlen(runs_line) - strlen("/pgo-runs\"\n");
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addstr(&line, "#define PGO_SPOOL ");
+		strbuf_add(&line, runs_line, n);
+		strbuf_addstr(&line, "\"\n");
+		if (getenv("PGO_SHARED_SPOOL"))
+			strbuf_addstr(&line, "#define PGO_SHARED_SPOOL 1\n");
+		strbuf_add(&code, line.buf, line.len);
+		strbuf_release(&line);
+	}
 	strbuf_addstr(&code, sigdump_source);
 	strbuf_addf(&key, "%s\n%s", id, code.buf);
 	sha256_hex(key.buf, key.len, hash);
@@ -444,6 +482,17 @@ out:
 	return ret;
 }
 
+int spool_prepare(const char *spool)
+{
+	if (mkdir_p(spool, 0755) < 0)
+		return -1;
+	/* Shared (pgod --system): every user's runs make their own
+	   directory in it. */
+	if (getenv("PGO_SHARED_SPOOL") && chmod(spool, 01777) < 0)
+		return pgo_err_errno("cannot make '%s' shared", spool);
+	return 0;
+}
+
 static int new_spool(struct project *p, struct build_setup *b)
 {
 	char *base = project_path(p, "spool");
@@ -458,7 +507,7 @@ static int new_spool(struct project *p, struct build_setup *b)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(id, sizeof(id), "%lld-%ld", (long long)ts.tv_sec, (long)getpid());
 	b->spool = path_join(base, id);
-	ret = mkdir_p(b->spool, 0755);
+	ret = spool_prepare(b->spool);
 out:
 	free(base);
 	return ret;

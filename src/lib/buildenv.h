@@ -60,6 +60,10 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 /* Records the build in the project state. */
 int build_record(struct project *p, const struct build_setup *b);
 
+/* Creates a spool directory; with PGO_SHARED_SPOOL set (pgod --system)
+   it is world-writable with the sticky bit, for per-user directories. */
+int spool_prepare(const char *spool);
+
 /* The C and C++ compilers pgo would use without an override. */
 char *default_cxx_for(const char *cc);
 

@@ -483,8 +483,15 @@ static int take_file(const char *path, const char *rel, const char *staging, siz
 				goto out;
 			}
 		} else {
+			/* Flat in staging: "u1000/default_1_0.profraw" (a user's
+			   directory of a shared spool) becomes one name. */
+			char *flat = xstrdup(rel);
+			for (char *c = flat; *c; c++)
+				if (*c == '/')
+					*c = '_';
 			dst = xasprintf("%s/%lld%09ld-%s", staging, (long long)ts.tv_sec,
-					(long)ts.tv_nsec, rel);
+					(long)ts.tv_nsec, flat);
+			free(flat);
 		}
 	}
 	{
@@ -559,7 +566,30 @@ static uint64_t read_count(const char *path)
 	return n;
 }
 
+static uint64_t take_runs_file(const char *spool, const char *staging);
+
 uint64_t spool_take_runs(const char *spool, const char *staging)
+{
+	/* The spool's own file, and those of per-user directories (a spool
+	   shared by several users, see buildenv.c). */
+	DIR *d = opendir(spool);
+	struct dirent *e;
+	uint64_t n = take_runs_file(spool, staging);
+	while (d && (e = readdir(d))) {
+		char *sub;
+		if (e->d_name[0] != 'u' || !e->d_name[1])
+			continue;
+		sub = path_join(spool, e->d_name);
+		if (is_dir(sub))
+			n = take_runs_file(sub, staging);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static uint64_t take_runs_file(const char *spool, const char *staging)
 {
 	char *path = path_join(spool, "pgo-runs"), *kept = path_join(staging, "pgo-runs");
 	uint64_t have = read_count(kept);

@@ -676,3 +676,13 @@ out:
 	free(staging);
 	return ret;
 }
+
+int managed_share_store(const struct store *st)
+{
+	char *programs = path_join(st->dir, "programs");
+	int ret = 0;
+	if (mkdir_p(programs, 0755) < 0 || chmod(st->dir, 0755) < 0 || chmod(programs, 0755) < 0)
+		ret = pgo_err_errno("cannot share the store '%s'", st->dir);
+	free(programs);
+	return ret;
+}

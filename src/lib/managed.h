@@ -97,6 +97,10 @@ char *managed_source_signature(const char *root);
  */
 int managed_ingest(struct store *st, struct program_rec *r, const struct policy *p);
 
+/* Makes the store and its programs readable by every user (the system
+   instance: everyone runs the managed programs). */
+int managed_share_store(const struct store *st);
+
 /* Total size of the regular files below dir. */
 uint64_t dir_size(const char *dir);
 
