@@ -117,9 +117,11 @@ ok "the junk file is quarantined" wait_for conc 20 'quarantined'
 ok "  with its reason" sh -c "cat store/programs/conc/quarantine/*.reason | grep -q 'junk.profraw'"
 ok "  and the good run still counted" wait_for conc 20 '"runs": 41,'
 
-# A full spool stops collection and says so.
-sed -i 's/^min-counts = 1000$/min-counts = 1000\nspool-cap = 10/' conc/pgo.conf
-for i in 1 2 3; do bin/conc 300 sort >/dev/null; done
+# A full spool stops collection and says so: here 200 KB that pgod does
+# not take (the kind of thing a program crashing in a loop leaves).
+sed -i 's/^min-counts = 1000$/min-counts = 1000\nspool-cap = 100000/' conc/pgo.conf
+head -c 200000 /dev/zero >"$spool/core.dump"
+bin/conc 300 sort >/dev/null
 ok "over the spool cap, collection stops" wait_for conc 20 '"collecting": false'
 ok "  status says why" sh -c "'$PGO' status conc | grep -q 'over the cap'"
 
