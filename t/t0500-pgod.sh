@@ -156,6 +156,14 @@ ok "edited sources send it back to profiling" wait_for hook 60 '"generation": 4'
 is "  in state" "$("$PGO" status --json hook | json_field state)" profiling
 ok "  the stable path runs the new instrumented build" sh -c "'$PGO' inspect bin/hook | grep -q 'mode *instrument'"
 ok "  the reason is recorded" sh -c "'$PGO' status hook | grep -q 'sources, compiler or profile age changed'"
+# Another compiler: its profiles start over, then it is optimized with it.
+sed -i 's/^cc = clang-14$/cc = clang-22/' hook/pgo.conf
+ok "a new compiler: profiling again with it" wait_for hook 60 '"generation": 5'
+ok "  logged" grep -q "hook: the compiler changed from clang 14.0.6 to clang 22" daemon.log
+ok "  the stable path runs a clang-22 instrumented build" sh -c "'$PGO' inspect bin/hook | grep -q 'toolchain *clang 22'"
+for i in 1 2 3 4; do bin/hook 300 mix >/dev/null; sleep 0.3; done
+ok "  and then an optimized clang-22 build" wait_for hook 60 '"state": "optimized"'
+ok "  which the stable path runs" sh -c "'$PGO' inspect bin/hook | grep -q 'mode *use' && '$PGO' inspect bin/hook | grep -q 'toolchain *clang 22'"
 mkproj cap cap 1000 0
 sed -i 's/^min-counts = 1000$/min-counts = 1000\nprofile-cap = 100/' cap/pgo.conf
 ok "enable cap" "$PGO" enable cap --project cap --no-start --binary prog

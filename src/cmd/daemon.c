@@ -351,6 +351,34 @@ static int written_to(const char *spool, const char *name)
 	return r;
 }
 
+/* The identity of the C compiler a project builds with now ([project] cc,
+   else $CC, else cc), or NULL.  Cached by toolchain_detect(). */
+static char *project_compiler_id(const char *root)
+{
+	struct project p;
+	struct toolchain tc;
+	struct argv_array words = ARGV_ARRAY_INIT;
+	const char *cc;
+	char *id = NULL;
+	if (project_open(root, &p) < 0) {
+		pgo_err_clear();
+		return NULL;
+	}
+	cc = conf_get(&p.conf, "project", "cc");
+	if (!cc)
+		cc = getenv("CC");
+	if (!cc || !*cc)
+		cc = "cc";
+	if (conf_split_command(cc, &words) == 0 && toolchain_detect(words.v[words.n - 1], &tc) == 0) {
+		id = toolchain_id(&tc);
+		toolchain_release(&tc);
+	}
+	pgo_err_clear();
+	argv_clear(&words);
+	project_release(&p);
+	return id;
+}
+
 struct tick_ctx {
 	struct dstate *d;
 	time_t now;
@@ -392,11 +420,25 @@ static int tick_cb(const struct program_rec *cr, void *vctx)
 				      (unsigned long long)r.runs, (unsigned long long)r.counts,
 				      r.stability);
 		}
+		if (!d->job && t->stale_check) {
+			/* Profiles of another compiler cannot be used: start over. */
+			char *now_tc = project_compiler_id(r.project);
+			if (now_tc && r.toolchain && strcmp(now_tc, r.toolchain)) {
+				logf_("%s: the compiler changed from %s to %s", r.name, r.toolchain,
+				      now_tc);
+				start_job(d, "reprofile", r.name);
+			}
+			free(now_tc);
+		}
 		if (!d->job && r.cumulative && policy_ready(&pol, &r, NULL) && t->now >= r.next_try)
 			start_job(d, "build", r.name);
 	} else if (!strcmp(r.state, STATE_OPTIMIZED) && t->stale_check && !d->job) {
 		char *sig = managed_source_signature(r.project);
-		if (r.source_sig && strcmp(sig, r.source_sig)) {
+		char *now_tc = project_compiler_id(r.project);
+		if (now_tc && r.toolchain && strcmp(now_tc, r.toolchain)) {
+			logf_("%s: the compiler changed from %s to %s", r.name, r.toolchain, now_tc);
+			start_job(d, "reprofile", r.name);
+		} else if (r.source_sig && strcmp(sig, r.source_sig)) {
 			logf_("%s: the sources changed since generation %lld", r.name,
 			      (long long)r.generation);
 			start_job(d, "reprofile", r.name);
@@ -405,6 +447,7 @@ static int tick_cb(const struct program_rec *cr, void *vctx)
 			start_job(d, "reprofile", r.name);
 		}
 		free(sig);
+		free(now_tc);
 	}
 	program_rec_release(&r);
 	return 0;
