@@ -391,19 +391,10 @@ static int tick_cb(const struct program_rec *cr, void *vctx)
 	struct dstate *d = t->d;
 	struct program_rec r;
 	struct policy pol;
-	struct conf c;
-	char *conf_path = path_join(cr->project, "pgo.conf");
-	int busy = d->job && d->job_name && !strcmp(d->job_name, cr->name);
 
-	conf_init(&c);
-	if (conf_read(conf_path, &c) < 0 || policy_read(&c, &pol) < 0) {
-		pgo_err_clear();
-		policy_read(NULL, &pol);
-	}
-	conf_release(&c);
-	free(conf_path);
-	if (busy)
+	if (d->job && d->job_name && !strcmp(d->job_name, cr->name))
 		return 0;
+	policy_for_project(cr->project, &pol);
 	/* A private copy: managed_ingest updates it. */
 	if (index_program_get(d->ctx->store.idx, cr->name, &r) != 0)
 		return 0;
@@ -663,8 +654,7 @@ static int run_job(struct cmd_ctx *ctx, const char *kind, const char *name)
 {
 	struct program_rec r;
 	struct policy pol;
-	struct conf c;
-	char *confp, *why;
+	char *why;
 	int rc;
 
 	setpriority(PRIO_PROCESS, 0, 10);
@@ -672,14 +662,7 @@ static int run_job(struct cmd_ctx *ctx, const char *kind, const char *name)
 		logf_("%s: not a managed program", name);
 		return 1;
 	}
-	conf_init(&c);
-	confp = path_join(r.project, "pgo.conf");
-	if (conf_read(confp, &c) < 0 || policy_read(&c, &pol) < 0) {
-		pgo_err_clear();
-		policy_read(NULL, &pol);
-	}
-	conf_release(&c);
-	free(confp);
+	policy_for_project(r.project, &pol);
 	if (!strcmp(kind, "reprofile")) {
 		rc = manage_build_generation(ctx, &r, "instrument",
 					     "the sources, compiler or profile age changed: profiling again");

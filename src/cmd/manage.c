@@ -343,6 +343,17 @@ out:
 	return ret;
 }
 
+/* Reads a managed program's row; says why not on stderr. */
+static int load_program(struct cmd_ctx *ctx, const char *name, struct program_rec *r)
+{
+	int rc = index_program_get(ctx->store.idx, name, r);
+	if (rc > 0)
+		fprintf(stderr, "pgo: error: '%s' is not managed by pgo\n", name);
+	else if (rc < 0)
+		fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+	return rc == 0 ? 0 : -1;
+}
+
 /* pgo disable */
 
 static const char disable_usage[] =
@@ -380,14 +391,8 @@ int cmd_disable(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_usage_error(disable_usage, "unexpected option");
 	if (argc - optind != 1)
 		cmd_usage_error(disable_usage, "expected one program name");
-	rc = index_program_get(ctx->store.idx, argv[optind], &r);
-	if (rc != 0) {
-		if (rc > 0)
-			fprintf(stderr, "pgo: error: '%s' is not managed by pgo\n", argv[optind]);
-		else
-			fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+	if (load_program(ctx, argv[optind], &r) < 0)
 		return 1;
-	}
 	if (index_generation_list(ctx->store.idx, r.name, find_gen_cb, &f) < 0 || !f.found) {
 		fprintf(stderr, "pgo: error: '%s' has no plain generation\n", r.name);
 		program_rec_release(&r);
@@ -430,14 +435,8 @@ int cmd_rollback(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (argc - optind != 1)
 		cmd_usage_error(rollback_usage, "expected one program name");
-	rc = index_program_get(ctx->store.idx, argv[optind], &r);
-	if (rc != 0) {
-		if (rc > 0)
-			fprintf(stderr, "pgo: error: '%s' is not managed by pgo\n", argv[optind]);
-		else
-			fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+	if (load_program(ctx, argv[optind], &r) < 0)
 		return 1;
-	}
 	f.before = to ? (int64_t)to + 1 : r.generation;
 	if (index_generation_list(ctx->store.idx, r.name, find_gen_cb, &f) < 0 || !f.found ||
 	    (to && f.found != (int64_t)to)) {
@@ -517,14 +516,8 @@ int cmd_generations(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (argc - optind != 1)
 		cmd_usage_error(generations_usage, "expected one program name");
-	rc = index_program_get(ctx->store.idx, argv[optind], &r);
-	if (rc != 0) {
-		if (rc > 0)
-			fprintf(stderr, "pgo: error: '%s' is not managed by pgo\n", argv[optind]);
-		else
-			fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+	if (load_program(ctx, argv[optind], &r) < 0)
 		return 1;
-	}
 	gp.current = r.generation;
 	if (gp.json)
 		fputs("[", stdout);
@@ -578,23 +571,14 @@ static int status_cb(const struct program_rec *r, void *vctx)
 	struct status_ctx *s = vctx;
 	struct strbuf *sb = &s->out;
 	struct policy pol;
-	struct conf c;
 	struct gen_find_one g = { r->generation, NULL, 0 };
-	char *pgoconf = path_join(r->project, "pgo.conf"), *why = NULL;
+	char *why = NULL;
 	int64_t now = (int64_t)time(NULL);
 	int ready;
 
-	if (s->only && strcmp(s->only, r->name)) {
-		free(pgoconf);
+	if (s->only && strcmp(s->only, r->name))
 		return 0;
-	}
-	conf_init(&c);
-	if (conf_read(pgoconf, &c) < 0 || policy_read(&c, &pol) < 0) {
-		pgo_err_clear();
-		policy_read(NULL, &pol);
-	}
-	conf_release(&c);
-	free(pgoconf);
+	policy_for_project(r->project, &pol);
 	index_generation_list(s->ctx->store.idx, r->name, gen_one_cb, &g);
 	ready = policy_ready(&pol, r, &why);
 	if (s->json) {

@@ -284,6 +284,19 @@ int policy_read(const struct conf *c, struct policy *p)
 	return 0;
 }
 
+void policy_for_project(const char *root, struct policy *p)
+{
+	char *path = path_join(root, "pgo.conf");
+	struct conf c;
+	conf_init(&c);
+	if (conf_read(path, &c) < 0 || policy_read(&c, p) < 0) {
+		pgo_err_clear();
+		policy_read(NULL, p);
+	}
+	conf_release(&c);
+	free(path);
+}
+
 int policy_ready(const struct policy *p, const struct program_rec *r, char **why)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -80,6 +80,10 @@ struct policy {
 };
 /* Defaults, then pgo.conf [policy] (c may be NULL).  -1 on a bad value. */
 int policy_read(const struct conf *c, struct policy *p);
+/* The policy of the project at root: its pgo.conf, else the defaults
+   (a missing or unreadable pgo.conf is not an error here). */
+void policy_for_project(const char *root, struct policy *p);
+
 /* Whether r has enough data; *why says what is missing (newly allocated). */
 int policy_ready(const struct policy *p, const struct program_rec *r, char **why);
 
