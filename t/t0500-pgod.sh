@@ -149,7 +149,7 @@ printf '[notify]\ncommand = touch %s/notified-$PGO_PROGRAM-$PGO_STATE\n' "$TEST_
 ok "enable hook" "$PGO" enable hook --project hook --no-start --binary prog
 for i in 1 2 3 4; do bin/hook 300 mix >/dev/null; sleep 0.3; done
 ok "hook: optimized" wait_for hook 60 '"state": "optimized"'
-ok "  the notify hook ran with the program and state" test -f notified-hook-optimized
+ok "  the notify hook ran with the program and state" sh -c "for i in \$(seq 100); do test -f notified-hook-optimized && exit 0; sleep 0.1; done; exit 1"
 sleep 1
 echo '/* edited */' >>hook/util.c
 ok "edited sources send it back to profiling" wait_for hook 60 '"generation": 4'
@@ -171,6 +171,9 @@ for i in 1 2 3; do bin/cap 300 sort >/dev/null; sleep 0.5; done
 ok "over the profile cap, collection stops" wait_for cap 20 '"collecting": false'
 ok "  status says why" sh -c "'$PGO' status cap | grep -q 'the profile is .* over the cap'"
 
+ok "pgo daemon reload" sh -c "'$PGO' daemon reload | grep -qx reloading"
+ok "  and it says so" sh -c "for i in \$(seq 30); do grep -q 'pgod.*reloading' daemon.log && exit 0; sleep 0.1; done; exit 1"
+ok "pgo daemon status" sh -c "'$PGO' daemon status | grep -q '^pid '"
 ok "pgo daemon stop" "$PGO" daemon stop
 wait $daemon
 ok "status works without pgod" "$PGO" status prog

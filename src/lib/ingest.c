@@ -589,28 +589,31 @@ uint64_t spool_take_runs(const char *spool, const char *staging)
 	return n;
 }
 
+/*
+ * SPOOL/pgo-runs only grows (a byte per run); SPOOL/pgo-runs.taken says
+ * how much of it has been counted.  Never truncating it means a run that
+ * starts while it is being read is counted next time, never lost.
+ */
 static uint64_t take_runs_file(const char *spool, const char *staging)
 {
 	char *path = path_join(spool, "pgo-runs"), *kept = path_join(staging, "pgo-runs");
-	uint64_t have = read_count(kept);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	char *done = path_join(spool, "pgo-runs.taken");
+	uint64_t have = read_count(kept), taken = read_count(done);
 	struct stat sb;
-	if (fd >= 0) {
-		if (lock_fd(fd) == 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 &&
-		    mkdir_p(staging, 0755) == 0) {
-			char num[32];
-			int n = snprintf(num, sizeof(num), "%llu\n",
-					 (unsigned long long)(have + (uint64_t)sb.st_size));
-			/* Appends (O_APPEND) and the truncation are ordered by the
-			   kernel: a run is counted now or next time. */
-			if (write_file_durable(kept, num, (size_t)n, 0644) == 0 && ftruncate(fd, 0) == 0)
-				have += (uint64_t)sb.st_size;
+	if (stat(path, &sb) == 0 && (uint64_t)sb.st_size > taken && mkdir_p(staging, 0755) == 0) {
+		uint64_t now = (uint64_t)sb.st_size;
+		char num[32];
+		int n = snprintf(num, sizeof(num), "%llu\n", (unsigned long long)(have + now - taken));
+		if (write_file_durable(kept, num, (size_t)n, 0644) == 0) {
+			have += now - taken;
+			n = snprintf(num, sizeof(num), "%llu\n", (unsigned long long)now);
+			write_file_durable(done, num, (size_t)n, 0644);
 		}
-		close(fd);
 	}
 	pgo_err_clear();
 	free(path);
 	free(kept);
+	free(done);
 	return have;
 }
 
