@@ -160,16 +160,18 @@ static void crash_point(const char *name)
 int managed_set_state(struct store *st, struct program_rec *r, const char *state,
 		      const char *reason)
 {
+	/* state and reason may be r's own strings: copy before freeing. */
 	char *from = r->state ? xstrdup(r->state) : NULL;
+	char *to = xstrdup(state), *why = xstrdup(reason);
 	int rc;
 	free(r->state);
-	r->state = xstrdup(state);
+	r->state = to;
 	free(r->reason);
-	r->reason = xstrdup(reason);
+	r->reason = why;
 	r->updated = (int64_t)time(NULL);
 	rc = index_program_put(st->idx, r);
 	if (rc == 0)
-		rc = index_transition_add(st->idx, r->name, from, state, reason);
+		rc = index_transition_add(st->idx, r->name, from, r->state, r->reason);
 	free(from);
 	return rc;
 }
