@@ -134,7 +134,13 @@ def pgo_steps(path):
     train..., [clean] build (optimized), bench..."""
     builds = 0
     out = defaultdict(float)
-    for row in read_tsv(path):
+    rows = read_tsv(path)
+    # 'pgo optimize' ends with its bench runs: what comes after them is
+    # not part of it (bench/run's own 'pgo build' of an instrumented copy).
+    benches = [i for i, row in enumerate(rows) if row[0] == "bench"]
+    if benches:
+        rows = rows[:benches[-1] + 1]
+    for row in rows:
         label, t0, t1 = row[:3]
         dt = float(t1) - float(t0)
         if len(row) > 4:
@@ -304,7 +310,10 @@ def build(rundir):
             "diagnostics": f.get("pgo_diagnostics", ""),
             "optimize": opt,
         }
-        res["binary_bytes"] = {v: f.get("binary_bytes." + v) for v in variants + ["manual-instr"]}
+        res["binary_bytes"] = {v: f.get("binary_bytes." + v)
+                               for v in variants + ["manual-instr", "pgo-instr"]}
+        res["code_vs_manual"] = {"lines": f.get("code_lines.manual"),
+                                 "pgo_lines_differ": f.get("code_diff_lines.pgo")}
         res["data_bytes"] = {"train": f.get("data_bytes.train"), "eval": f.get("data_bytes.eval")}
         results.append(res)
     return {"meta": meta, "results": results}
@@ -417,20 +426,26 @@ def markdown(data):
             kb(p["pgo_profdata_bytes"]), kb(p["pgo_store_bytes"]),
             fmt_s(r["pgo"]["optimize_total_s"]), fmt_s(r["pgo"]["overhead_s"])))
     out += ["", "## Profiles: hand-made against pgo's", "",
+            "Records matched by name (without directory) and CFG hash; 'value sites' warnings: "
+            "clang's \"Inconsistent number of value sites\" in the optimized build; code lines "
+            "differ: lines of pgo's .text disassembly that differ from the manual binary's, "
+            "addresses masked.", "",
             "| program | compiler | records manual | pgo | matched | same counters | only manual "
             "| value sites manual | pgo | wrapper fallbacks | mismatched | missing "
-            "| 'value sites' warnings manual | pgo | outputs agree |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| 'value sites' warnings manual | pgo | code lines differ | outputs agree |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in data["results"]:
         c = r["profile"]["compare"] or {}
         o = r["pgo"]["optimize"]
         uw = r.get("use_build_warnings", {})
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        cv = r.get("code_vs_manual", {})
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["program"], r["compiler"], c.get("manual_records"), c.get("pgo_records"),
             c.get("matched"), c.get("identical_counters"), c.get("only_manual"),
             c.get("manual_value_sites"), c.get("pgo_value_sites"), o.get("wrapper_fallbacks"),
             o.get("profile_mismatches"), o.get("profile_missing"),
             uw.get("manual", {}).get("value_sites"), uw.get("pgo", {}).get("value_sites"),
+            "n/a" if cv.get("lines") is None else "%s of %s" % (cv.get("pgo_lines_differ"), cv.get("lines")),
             "yes" if r["outputs_agree"] else "**NO**"))
     diags = [(r["program"], r["compiler"], r["pgo"]["diagnostics"]) for r in data["results"]
              if r["pgo"].get("diagnostics")]
@@ -480,12 +495,19 @@ def svg_chart(data):
                             lo, hi = min(lo, x), max(hi, x)
         span = hi - lo
         step = 0.5 if span <= 4 else 1.0 if span <= 8 else 2.0 if span <= 20 else 5.0 if span <= 50 else 10.0
+        vlo, vhi = lo, hi
         lo = -step * (int(-lo / step) + 1) if lo < 0 else -step
         hi = step * (int(hi / step) + 1)
+        # Room for the labels at the ends of the longest bars.
+        if vlo - lo < 0.6 * step:
+            lo -= step
+        if hi - vhi < 0.6 * step:
+            hi += step
         return lo, hi, step
     scales = {k: scale(k) for k in ("wall", "cpu", "instructions")}
 
-    pw, ph = 430, 300          # panel plot area
+    # Panel plot area: wide enough for a readable label on every bar.
+    pw, ph = max(430, len(groups) * (len(bars) * 34 + 20)), 300
     ml, mt, mb, gap = 60, 50, 60, 75
     cols = 2
     rows = (len(panels) + 1) // 2
@@ -498,7 +520,7 @@ def svg_chart(data):
          'hand-made PGO and pgo</text>' % ml,
          '<text x="%d" y="44" fill="#444">%s; whiskers: lowest and highest ratio of one '
          'round; higher is better</text>' % (ml, escape(str(data["meta"].get("date", ""))))]
-    lx = ml + 560
+    lx = max(ml + 560, width - 3 * 140 - 10)
     for i, b in enumerate(bars):
         o.append('<rect x="%d" y="%d" width="14" height="14" fill="%s"/>' % (lx + i * 140, 32, COLORS[b]))
         o.append('<text x="%d" y="44">%s</text>' % (lx + i * 140 + 20, "manual PGO" if b == "manual"
@@ -534,10 +556,12 @@ def svg_chart(data):
                     o.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#222"/>' % (cx, cx, y(v[1]), y(v[2])))
                     for e in (v[1], v[2]):
                         o.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="#222"/>' % (cx - 4, cx + 4, y(e), y(e)))
-                ly = (y(max(v[0], v[2] if v[2] is not None else v[0])) - 5) if v[0] >= 0 else \
-                     (y(min(v[0], v[1] if v[1] is not None else v[0])) + 13)
-                o.append('<text x="%.1f" y="%.1f" text-anchor="middle" font-size="10">%+.*f</text>' % (
-                    bx + bw / 2, ly, 2 if kind == "instructions" else 1, v[0]))
+                # The label sits at the end of the bar, on a white halo over
+                # the whisker.
+                ly = y(v[0]) - 4 if v[0] >= 0 else y(v[0]) + 12
+                o.append('<text x="%.1f" y="%.1f" text-anchor="middle" font-size="10" '
+                         'stroke="white" stroke-width="3" paint-order="stroke">%+.*f</text>' % (
+                             bx + bw / 2, ly, 2 if kind == "instructions" else 1, v[0]))
             for li, part in enumerate(g.split("\n")):
                 o.append('<text x="%.1f" y="%.1f" text-anchor="middle"%s>%s</text>' % (
                     x0 + gi * gw + gw / 2, y0 + ph + 18 + li * 14,

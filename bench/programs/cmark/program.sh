@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # read by bench/run
 # cmark, the CommonMark reference implementation (Debian source package
 # cmark): a CMake project.  The static library and the cmark tool only.
 # Sourced by bench/run; see the interface described there.

@@ -1,9 +1,10 @@
+# shellcheck shell=bash disable=SC2034  # read by bench/run
 # Lua 5.4, Debian source package lua5.4: the interpreter, built with a
 # plain Makefile (bench/programs/lua5.4/Makefile, copied into the tree).
 # Sourced by bench/run; see the interface described there.
 PROG_PKG=lua5.4
 PROG_BIN=lua
-PROG_BUILD_SYSTEM=make
+PROG_BUILD_SYSTEM='make'
 
 prog_prepare() {
 	cp "$PROG_DIR/Makefile" "$1/Makefile"

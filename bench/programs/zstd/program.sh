@@ -1,10 +1,11 @@
+# shellcheck shell=bash disable=SC2034  # read by bench/run
 # Zstandard, Debian source package libzstd: the zstd command-line tool,
 # built with upstream's programs/Makefile (plain make), without the
 # optional zlib, lzma and lz4 formats and without legacy-format support.
 # Sourced by bench/run; see the interface described there.
 PROG_PKG=libzstd
 PROG_BIN=programs/zstd
-PROG_BUILD_SYSTEM=make
+PROG_BUILD_SYSTEM='make'
 ZSTD_MAKE_ARGS="HAVE_ZLIB=0 HAVE_LZMA=0 HAVE_LZ4=0 ZSTD_LEGACY_SUPPORT=0"
 
 prog_prepare() {
