@@ -174,8 +174,13 @@ t_start=$(date +%s)
 "$timer_cc" -std=c11 -O2 -o "$work/timer" "$bench_dir/wrapper-timer.c" 2>"$work/timer-build.log" ||
 	die "compiling the timing driver failed; see $work/timer-build.log (kept: --keep)"
 mkdir -p "$work/bin"
-# As pgo build does: a link named pgo-cc selects the wrapper by argv[0].
-ln -s "$pgo_bin" "$work/bin/pgo-cc"
+# As pgo build does: the pgo-cc executable next to pgo (linked with libc
+# only), else a link to pgo named pgo-cc, which selects the wrapper by argv[0].
+if [ -x "$(dirname "$pgo_bin")/pgo-cc" ]; then
+	ln -s "$(dirname "$pgo_bin")/pgo-cc" "$work/bin/pgo-cc"
+else
+	ln -s "$pgo_bin" "$work/bin/pgo-cc"
+fi
 wrapper=$work/bin/pgo-cc
 # A compiler that records the argv it was given, to compare with ours.
 cat >"$work/bin/argv-dump" <<'EOF'
