@@ -55,6 +55,63 @@ is "note records the profile" "$("$PGO" inspect --json inst/prog | sed -n 's/.*"
 ok "no missing-profile diagnostics for hot functions" sh -c "! grep -E 'missing.*(util_rare|work_sort|main)' inst/.pgo/diagnostics.log 2>/dev/null"
 ok "optimized binary works" sh -c "inst/prog 100 sort | grep -qx '[0-9]*'"
 
+# [train] counters = single: plain increments, the same counts in a
+# program of one thread; a value pgo does not know is refused.
+mkproj single
+printf 'counters = single\n' >>single/pgo.conf
+ok "counters = single" "$PGO" build -C single --pgo=instrument
+ok "  collects" sh -c "cd single && '$PGO' run -- ./prog 3000 sort >run.out"
+sdigest=$(sed -n 's/^all runs *\([0-9a-f]*\).*/\1/p' single/run.out)
+ok "  exact entry count of util_rare" sh -c "'$PGO' export '$sdigest' | awk '/^util_rare\$/ {f=1} f && /^# Counter Values:/ {getline; print; exit}' | grep -qx 3000"
+ok "  the code has no atomic increments" sh -c "objdump -d single/prog | grep -A2000 '<util_rare>:' | sed '/^\$/q' | grep -q 'incq\|addq' && ! objdump -d single/prog | grep -A2000 '<util_rare>:' | sed '/^\$/q' | grep -q lock"
+sed -i 's/^counters = single/counters = atomic/' single/pgo.conf
+ok "counters = atomic" "$PGO" build -C single --pgo=instrument
+ok "  the code has atomic increments" sh -c "objdump -d single/prog | grep -A2000 '<util_rare>:' | sed '/^\$/q' | grep -q lock"
+sed -i 's/^counters = atomic/counters = maybe/' single/pgo.conf
+fails 1 "counters = maybe is refused" "$PGO" build -C single --pgo=instrument
+ok "  in one line" sh -c "test \$(wc -l <'$ERR') = 1 && grep -q \"counters is 'atomic' or 'single', not 'maybe'\" '$ERR'"
+
+# The wrapper a build is given is pgo-cc, which loads none of the
+# libraries of the rest of pgo (it starts once per compile).
+ok "the build's CC is the pgo-cc executable" test "$(readlink -f inst/.pgo/bin/pgo-cc)" = "$(readlink -f "$(dirname "$PGO")/pgo-cc")"
+ok "  which links none of sqlite, zstd, zlib, libelf" sh -c "readelf -d inst/.pgo/bin/pgo-cc | grep -q NEEDED && ! readelf -d inst/.pgo/bin/pgo-cc | grep NEEDED | grep -E 'sqlite|zstd|libz|libelf'"
+ok "  and is the wrapper under both names" sh -c "PGO_CC=clang-14 inst/.pgo/bin/pgo-cc --version | grep -q 'clang version 14' && PGO_CXX=clang++-14 inst/.pgo/bin/pgo-c++ -x c++ -E - </dev/null >/dev/null"
+
+# A profile without value sites (pgo's default) draws no warning about them
+# at use time, and a Makefile's probe programs (compiled, linked and
+# deleted, with a main of their own) are not counted as stale functions.
+mkdir memop
+cat >memop/m.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static char buf[256];
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], 0, 10) : 10;
+	char src[256] = "hello";
+	long s = 0;
+	for (int i = 0; i < 1000; i++) {
+		memcpy(buf, src, n % 200);
+		s += buf[i % 7];
+	}
+	printf("%ld\n", s);
+	return 0;
+}
+C
+cat >memop/Makefile <<'MK'
+HAVE_M := $(shell printf 'int main(void) { return 0; }\n' >have_m.c && $(CC) -O2 -o have_m have_m.c -lm 2>/dev/null && echo 1; rm -f have_m have_m.c)
+m: m.c
+	$(CC) -O2 -o m m.c
+clean:
+	rm -f m
+MK
+printf '[project]\nname = memop\ncc = clang-14\n[build]\ncommand = make\nclean = make clean\n[train]\ncommand = ./m 20\n' >memop/pgo.conf
+ok "optimize a program with memcpy and a probe" sh -c "'$PGO' optimize -C memop >memop.out 2>&1"
+ok "  no warning about value sites" sh -c "! grep -q 'value sites' memop/.pgo/logs/*.log memop.out"
+ok "  the probe's main is not counted" sh -c "grep -q '^profile ' memop.out && ! grep -q 'out-of-date' memop.out"
+ok "  but it was seen" grep -q "^mismatch.*have_m" memop/.pgo/diagnostics.log
+
 # default.pgo: written for version control, picked up by --pgo=auto first.
 ok "export --default" sh -c "cd inst && '$PGO' export --default '$digest'"
 ok "default.pgo is canonical text" sh -c "head -1 inst/default.pgo | grep -qx '# pgo profile v1' && grep -q '^# program: prog' inst/default.pgo"

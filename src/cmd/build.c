@@ -93,6 +93,21 @@ static int run_conf_commands(const struct project *p, const char *section, const
 	return rc;
 }
 
+/* Whether the output a diagnostics line ("KIND\tOUTPUT\tMESSAGE") names
+   is still there: a build system's probes delete theirs. */
+static int output_exists(const char *line)
+{
+	const char *o = strchr(line, '\t'), *e;
+	char *path;
+	int r;
+	if (!o || !(e = strchr(o + 1, '\t')))
+		return 1;
+	path = xstrndup(o + 1, (size_t)(e - o - 1));
+	r = path[0] != '/' || access(path, F_OK) == 0;
+	free(path);
+	return r;
+}
+
 int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_request *req,
 		 int argc, char **argv, int clean, const char *log, struct build_result *res)
 {
@@ -160,10 +175,9 @@ int cmd_do_build(struct cmd_ctx *ctx, struct project *p, const struct build_requ
 	strbuf_reset(&lines);
 	new_lines(b.diag_log, diag0, &lines);
 	for (const char *q = lines.buf; q && *q;) {
-		if (str_starts_with(q, "mismatch\t"))
-			res->mismatches++;
-		else if (str_starts_with(q, "missing\t"))
-			res->missing++;
+		int mismatch = str_starts_with(q, "mismatch\t"), missing = str_starts_with(q, "missing\t");
+		if ((mismatch || missing) && output_exists(q))
+			*(mismatch ? &res->mismatches : &res->missing) += 1;
 		q = strchr(q, '\n');
 		if (q)
 			q++;

@@ -94,6 +94,8 @@ static int is_probe(const struct wrap_args *a)
 					     "/share/cmake", "conftest", "meson-private/",
 					     "sanitycheck", "CMakeFiles/cmTC_" };
 	const char *paths[] = { a->first_source, a->output };
+	if (a->output && !strcmp(a->output, "/dev/null"))
+		return 1;
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
 		for (size_t k = 0; paths[i] && k < ARRAY_SIZE(marks); k++)
 			if (strstr(paths[i], marks[k]))
@@ -108,7 +110,17 @@ static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
 	const char *p = err->buf, *end = err->buf + err->len;
 	const char *diag = getenv("PGO_DIAG_LOG");
 	const char *what = a->output ? a->output : a->first_source ? a->first_source : "-";
-	struct strbuf keep = STRBUF_INIT, counted = STRBUF_INIT;
+	struct strbuf keep = STRBUF_INIT, counted = STRBUF_INIT, abs = STRBUF_INIT;
+	char cwd[4096];
+
+	/* The output, by an absolute path: pgo build counts only the
+	   diagnostics of outputs that still exist when the build is over
+	   (the programs a Makefile compiles to probe for a library, and
+	   deletes, are not the project's). */
+	if (what[0] != '/' && strcmp(what, "-") && getcwd(cwd, sizeof(cwd))) {
+		strbuf_addf(&abs, "%s/%s", cwd, what);
+		what = abs.buf;
+	}
 	int in_diag = 0;
 
 	while (p < end) {
@@ -149,6 +161,7 @@ static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
 	}
 	strbuf_release(&keep);
 	strbuf_release(&counted);
+	strbuf_release(&abs);
 }
 
 static int file_exists(const char *p)
@@ -168,6 +181,7 @@ int cmd_cc(int argc, char **argv, int cxx)
 	struct wrap_env env;
 	struct toolchain tc;
 	struct run_opts ro;
+	const char *s;
 	int rc;
 
 	if (!spec || !*spec)
@@ -205,6 +219,7 @@ int cmd_cc(int argc, char **argv, int cxx)
 	env.note_obj = getenv("PGO_NOTE_OBJ");
 	env.sigdump_obj = getenv("PGO_SIGDUMP_OBJ");
 	env.value_profiling = getenv("PGO_VALUE_PROFILING") != NULL;
+	env.single_counters = (s = getenv("PGO_COUNTERS")) && !strcmp(s, "single");
 	if ((env.mode == MODE_USE || env.mode == MODE_SAMPLE) && !file_exists(env.profile)) {
 		struct strbuf why = STRBUF_INIT;
 		strbuf_addf(&why, "profile '%s' is missing: compiled without it",

@@ -29,6 +29,7 @@
 void build_setup_release(struct build_setup *b)
 {
 	free(b->source);
+	free(b->options);
 	free(b->why);
 	toolchain_release(&b->cc);
 	toolchain_release(&b->cxx);
@@ -513,6 +514,27 @@ out:
 	return ret;
 }
 
+/* [train] counters and value-profiling: how the instrumented build counts. */
+static int training_options(struct project *p, struct build_setup *b)
+{
+	const char *c = conf_get(&p->conf, "train", "counters");
+	const char *vp = conf_get(&p->conf, "train", "value-profiling");
+	if (c && strcmp(c, "atomic") && strcmp(c, "single"))
+		return pgo_err("pgo.conf: [train] counters is 'atomic' or 'single', not '%s'", c);
+	if (vp && strcmp(vp, "yes") && strcmp(vp, "no"))
+		return pgo_err("pgo.conf: [train] value-profiling is 'yes' or 'no', not '%s'", vp);
+	if (c && !strcmp(c, "single"))
+		argv_push(&b->env, "PGO_COUNTERS=single");
+	if ((vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING"))
+		argv_push(&b->env, "PGO_VALUE_PROFILING=1");
+	/* Part of what the objects depend on: a change rebuilds them. */
+	if ((c && !strcmp(c, "single")) || (vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING"))
+		b->options = xasprintf("counters=%s,value-profiling=%s",
+				       c && !strcmp(c, "single") ? "single" : "atomic",
+				       (vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING") ? "yes" : "no");
+	return 0;
+}
+
 static char *self_exe(void)
 {
 	char buf[4096];
@@ -523,11 +545,28 @@ static char *self_exe(void)
 	return xstrdup(buf);
 }
 
-/* ROOT/.pgo/bin/pgo-cc and pgo-c++: links to this pgo, named so that the
-   wrapper knows from argv[0] which language it compiles. */
+/* The wrapper's executable: pgo-cc next to this pgo, built without the
+   libraries that only the rest of pgo needs; this pgo itself (which is
+   the wrapper too, by argv[0]) where there is none. */
+static char *wrapper_exe(void)
+{
+	char *self = self_exe(), *slash, *cc;
+	if (!self || !(slash = strrchr(self, '/')))
+		return self;
+	cc = xasprintf("%.*s/pgo-cc", (int)(slash - self), self);
+	if (access(cc, X_OK) == 0) {
+		free(self);
+		return cc;
+	}
+	free(cc);
+	return self;
+}
+
+/* ROOT/.pgo/bin/pgo-cc and pgo-c++: links to the wrapper, named so that
+   it knows from argv[0] which language it compiles. */
 static int wrapper_links(struct project *p, char **cc_out, char **cxx_out)
 {
-	char *bin = project_path(p, "bin"), *self = self_exe();
+	char *bin = project_path(p, "bin"), *self = wrapper_exe();
 	const char *names[] = { "pgo-cc", "pgo-c++" };
 	char **outs[] = { cc_out, cxx_out };
 	int ret = 0;
@@ -599,7 +638,8 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 		pgo_err_prefix("cannot materialize profile %.12s for the compiler", b->digest);
 		goto out;
 	}
-	if (b->mode == MODE_INSTRUMENT && (new_spool(p, b) < 0 || make_sigdump(p, b) < 0))
+	if (b->mode == MODE_INSTRUMENT && (new_spool(p, b) < 0 || make_sigdump(p, b) < 0 ||
+					   training_options(p, b) < 0))
 		goto out;
 	if (b->mode != MODE_OFF && make_note(p, b) < 0) {
 		pgo_err_prefix("cannot make the ELF note object");
@@ -636,10 +676,16 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 		argv_pushf(&b->env, "PGO_NOTE_OBJ=%s", b->note_obj);
 	if (b->sigdump_obj)
 		argv_pushf(&b->env, "PGO_SIGDUMP_OBJ=%s", b->sigdump_obj);
+	/* Value profiles are used where the profile has them; where it has
+	   none, the compiler is told not to look for them (it warns about
+	   every function otherwise). */
+	if (b->mode == MODE_USE && prof.kind == PROFILE_INSTR && instr_has_values(&prof.u.instr))
+		argv_push(&b->env, "PGO_VALUE_PROFILING=1");
 	/* ccache in front of the wrapper only sees the wrapper: make the
 	   mode, the profile and the real compiler part of its key. */
-	argv_pushf(&b->env, "CCACHE_COMPILERCHECK=string:pgo-%s-%s-%s", mode_name(b->mode),
-		   b->digest[0] ? b->digest : "none", ccid);
+	argv_pushf(&b->env, "CCACHE_COMPILERCHECK=string:pgo-%s-%s-%s%s%s", mode_name(b->mode),
+		   b->digest[0] ? b->digest : "none", ccid, b->options ? "-" : "",
+		   b->options ? b->options : "");
 
 	if (project_state_read(p, &last) == 0 && last.mode) {
 		/* The source is in the note every link gets: a change of it
@@ -647,7 +693,8 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 		b->changed = strcmp(last.mode, mode_name(b->mode)) ||
 			     strcmp(last.digest ? last.digest : "", b->digest) ||
 			     strcmp(last.compiler ? last.compiler : "", ccid) ||
-			     strcmp(last.source ? last.source : "", b->source ? b->source : "");
+			     strcmp(last.source ? last.source : "", b->source ? b->source : "") ||
+			     strcmp(last.options ? last.options : "", b->options ? b->options : "");
 	}
 	free(ccid);
 	free(cxxid);
@@ -674,6 +721,8 @@ int build_record(struct project *p, const struct build_setup *b)
 	s.compiler = toolchain_id(&b->cc);
 	free(s.source);
 	s.source = b->source ? xstrdup(b->source) : NULL;
+	free(s.options);
+	s.options = b->options ? xstrdup(b->options) : NULL;
 	s.built = (int64_t)time(NULL);
 	if (b->mode == MODE_INSTRUMENT) {
 		free(s.spool);

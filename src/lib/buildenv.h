@@ -39,6 +39,7 @@ struct build_setup {
 	enum pgo_mode mode;
 	char digest[DIGEST_HEX + 1];   /* "" without a profile */
 	char *source;                  /* "default.pgo", "store", a path, ... */
+	char *options;                 /* pgo.conf options that change the objects, or NULL */
 	char *why;                     /* one sentence for the user */
 	struct toolchain cc, cxx;
 	struct argv_array cc_words, cxx_words;

@@ -1207,3 +1207,12 @@ fail:
 	instr_profile_release(out);
 	return -1;
 }
+
+int instr_has_values(const struct instr_profile *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (int k = 0; k < IPVK_COUNT; k++)
+			if (p->recs[i].nsites[k])
+				return 1;
+	return 0;
+}

@@ -102,6 +102,10 @@ int instr_profile_normalize(struct instr_profile *p);
 int instr_parse_text(const char *name, const char *data, size_t len,
 		     struct instr_profile *out);
 
+/* Whether any record has value-profile sites (indirect calls, memory
+   operation sizes, virtual tables). */
+int instr_has_values(const struct instr_profile *p);
+
 /* Writes the canonical text (header flags + records) to out. */
 void instr_emit_text(struct instr_profile *p, struct strbuf *out);
 

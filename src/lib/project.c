@@ -87,6 +87,7 @@ void project_state_release(struct project_state *s)
 	free(s->digest);
 	free(s->compiler);
 	free(s->source);
+	free(s->options);
 	free(s->spool);
 	free(s->cumulative);
 	free(s->last_run);
@@ -119,6 +120,7 @@ int project_state_read(struct project *p, struct project_state *s)
 	s->digest = dup_or_null(conf_get(&c, "build", "profile"));
 	s->compiler = dup_or_null(conf_get(&c, "build", "compiler"));
 	s->source = dup_or_null(conf_get(&c, "build", "source"));
+	s->options = dup_or_null(conf_get(&c, "build", "options"));
 	s->spool = dup_or_null(conf_get(&c, "instrument", "spool"));
 	s->cumulative = dup_or_null(conf_get(&c, "instrument", "cumulative"));
 	s->last_run = dup_or_null(conf_get(&c, "instrument", "last-run"));
@@ -139,9 +141,10 @@ int project_state_write(struct project *p, const struct project_state *s)
 	if (!path)
 		return -1;
 	strbuf_addstr(&sb, "# pgo's record of this project's last build; pgo rewrites it.\n");
-	strbuf_addf(&sb, "[build]\nmode = %s\nprofile = %s\nsource = %s\ncompiler = %s\ntime = %" PRId64 "\n",
+	strbuf_addf(&sb, "[build]\nmode = %s\nprofile = %s\nsource = %s\ncompiler = %s\noptions = %s\ntime = %" PRId64 "\n",
 		    s->mode ? s->mode : "", s->digest ? s->digest : "",
-		    s->source ? s->source : "", s->compiler ? s->compiler : "", s->built);
+		    s->source ? s->source : "", s->compiler ? s->compiler : "",
+		    s->options ? s->options : "", s->built);
 	strbuf_addf(&sb, "[instrument]\nspool = %s\ncumulative = %s\nlast-run = %s\nruns = %" PRIu64 "\n",
 		    s->spool ? s->spool : "", s->cumulative ? s->cumulative : "",
 		    s->last_run ? s->last_run : "", s->runs);

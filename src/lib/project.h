@@ -38,6 +38,7 @@ struct project_state {
 	char *digest;        /* profile of the last build ("" for none) */
 	char *compiler;      /* toolchain id of the last build */
 	char *source;        /* where its profile came from ("default.pgo", ...) */
+	char *options;       /* pgo.conf options that change the objects ("counters=single") */
 	char *spool;         /* spool of the current instrumented build */
 	char *cumulative;    /* merged profile of the runs of that build */
 	char *last_run;      /* profile of the last pgo run */

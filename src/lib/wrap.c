@@ -1,5 +1,6 @@
 #include "wrap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,29 @@ static int expand_args(int argc, const char *const *argv, struct argv_array *out
 	return 0;
 }
 
+unsigned wrap_llvm_opt_of(const char *arg)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} opts[] = {
+		{ "-instrprof-atomic-counter-update-all", LLVM_ATOMIC },
+		{ "-disable-vp", LLVM_DISABLE_VP },
+		{ "-static-func-strip-dirname-prefix", LLVM_STRIP_PREFIX },
+		{ "-pgo-warn-missing-function", LLVM_WARN_MISSING },
+		{ "-sample-profile-use-profi", LLVM_PROFI },
+	};
+	/* LLVM accepts -name and --name, with =value or without. */
+	if (arg[0] == '-' && arg[1] == '-')
+		arg++;
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		size_t n = strlen(opts[i].name);
+		if (!strncmp(arg, opts[i].name, n) && (arg[n] == '\0' || arg[n] == '='))
+			return opts[i].bit;
+	}
+	return 0;
+}
+
 int wrap_classify(int argc, const char *const *argv, struct wrap_args *a)
 {
 	struct argv_array args = ARGV_ARRAY_INIT;
@@ -141,6 +165,12 @@ int wrap_classify(int argc, const char *const *argv, struct wrap_args *a)
 				a->nsources++;
 			continue;
 		}
+		if (!strcmp(s, "-mllvm") && i + 1 < args.n)
+			a->user_llvm |= wrap_llvm_opt_of(args.v[i + 1]);
+		else if (str_starts_with(s, "-mllvm=")) /* clang 16+ spelling */
+			a->user_llvm |= wrap_llvm_opt_of(s + 7);
+		if (str_starts_with(s, "-fprofile-update="))
+			a->user_update = 1;
 		if (!strcmp(s, "-c"))
 			a->compile_only = 1;
 		else if (!strcmp(s, "-S"))
@@ -232,13 +262,23 @@ unsigned wrap_strip_level(const char *source, const char *root)
 	return n + 1;
 }
 
+/* -mllvm OPT, unless the user passes that option already. */
+static void push_llvm(struct argv_array *out, const struct wrap_args *a, const char *opt)
+{
+	if (a->user_llvm & wrap_llvm_opt_of(opt))
+		return;
+	argv_push(out, "-mllvm");
+	argv_push(out, opt);
+}
+
 static void push_clang_names(struct argv_array *out, const struct wrap_args *a,
 			     const struct wrap_env *env)
 {
 	unsigned n = wrap_strip_level(a->first_source, env->root);
 	if (n) {
-		argv_push(out, "-mllvm");
-		argv_pushf(out, "-static-func-strip-dirname-prefix=%u", n);
+		char opt[64];
+		snprintf(opt, sizeof(opt), "-static-func-strip-dirname-prefix=%u", n);
+		push_llvm(out, a, opt);
 	}
 }
 
@@ -267,17 +307,21 @@ int wrap_build_argv(const struct toolchain *tc, const struct wrap_env *env,
 		if (clang && compiles) {
 			/* -mllvm options on a pure link are unused, and clang
 			   says so: only compiles get them. */
-			argv_push(out, "-mllvm");
-			argv_push(out, "-instrprof-atomic-counter-update-all");
-			if (tc->major >= 15)
-				argv_push(out, "-fprofile-update=atomic");
-			if (!env->value_profiling) {
-				argv_push(out, "-mllvm");
-				argv_push(out, "-disable-vp=true");
+			/* Exact counts in threaded programs, unless pgo.conf
+			   says the program has one thread.  clang before 19
+			   ignores -fprofile-update with -fprofile-generate. */
+			if (!env->single_counters && !a->user_update) {
+				if (tc->major < 19)
+					push_llvm(out, a, "-instrprof-atomic-counter-update-all");
+				if (tc->major >= 15)
+					argv_push(out, "-fprofile-update=atomic");
 			}
+			if (!env->value_profiling)
+				push_llvm(out, a, "-disable-vp=true");
 			push_clang_names(out, a, env);
 		} else if (gcc) {
-			argv_push(out, "-fprofile-update=atomic");
+			if (!env->single_counters && !a->user_update)
+				argv_push(out, "-fprofile-update=atomic");
 			if (env->build_root)
 				argv_pushf(out, "-fprofile-prefix-path=%s", env->build_root);
 		}
@@ -290,8 +334,11 @@ int wrap_build_argv(const struct toolchain *tc, const struct wrap_env *env,
 		argv_pushf(out, "-fprofile-use=%s", env->profile);
 		if (clang) {
 			push_clang_names(out, a, env);
-			argv_push(out, "-mllvm");
-			argv_push(out, "-pgo-warn-missing-function");
+			/* A profile without value sites, used with value
+			   profiling on, draws a warning for every function. */
+			if (!env->value_profiling)
+				push_llvm(out, a, "-disable-vp=true");
+			push_llvm(out, a, "-pgo-warn-missing-function");
 			argv_push(out, "-Wno-error=backend-plugin");
 			argv_push(out, "-Wno-error=profile-instr-out-of-date");
 			argv_push(out, "-Wno-error=profile-instr-unprofiled");
@@ -314,8 +361,7 @@ int wrap_build_argv(const struct toolchain *tc, const struct wrap_env *env,
 			if (tc->major >= 19) {
 				argv_push(out, "-fsample-profile-use-profi");
 			} else {
-				argv_push(out, "-mllvm");
-				argv_push(out, "-sample-profile-use-profi");
+				push_llvm(out, a, "-sample-profile-use-profi");
 			}
 		}
 		break;

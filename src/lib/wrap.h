@@ -37,6 +37,17 @@ enum pgo_mode { MODE_OFF = 0, MODE_INSTRUMENT, MODE_USE, MODE_SAMPLE };
 const char *mode_name(enum pgo_mode m);
 int mode_parse(const char *s, enum pgo_mode *out);
 
+/* The -mllvm options pgo adds.  LLVM refuses an option given twice, so
+   the wrapper leaves out the ones the user already passes (theirs win). */
+enum wrap_llvm_opt {
+	LLVM_ATOMIC = 1 << 0,        /* -instrprof-atomic-counter-update-all */
+	LLVM_DISABLE_VP = 1 << 1,    /* -disable-vp */
+	LLVM_STRIP_PREFIX = 1 << 2,  /* -static-func-strip-dirname-prefix */
+	LLVM_WARN_MISSING = 1 << 3,  /* -pgo-warn-missing-function */
+	LLVM_PROFI = 1 << 4,         /* -sample-profile-use-profi */
+};
+unsigned wrap_llvm_opt_of(const char *arg);
+
 struct wrap_args {
 	int compile_only;     /* -c */
 	int asm_only;         /* -S */
@@ -45,6 +56,8 @@ struct wrap_args {
 	int info;             /* no input: --version, -v, -print-*, -dump* */
 	int shared;           /* -shared */
 	int has_user_profile; /* the user passes -fprofile-* or -fauto-profile */
+	unsigned user_llvm;   /* LLVM options the user passes (enum wrap_llvm_opt) */
+	int user_update;      /* the user passes -fprofile-update= */
 	int nsources;         /* C/C++/assembler-with-cpp sources */
 	int ninputs;          /* all inputs: sources, objects, libraries */
 	const char *first_source;
@@ -68,6 +81,7 @@ struct wrap_env {
 	const char *note_obj;    /* ELF note object, for links */
 	const char *sigdump_obj; /* instrument: profile-on-signal object, for links */
 	int value_profiling;     /* keep value profiling on */
+	int single_counters;     /* instrument: plain counter increments (one thread) */
 };
 
 /*

@@ -160,7 +160,42 @@ static void test_build_argv(void)
 
 	CHECK(wrap_build_argv(&clang22, &env, &compiler, 6, compile, &a, &out) == 0);
 	CHECK(has(&out, "-fprofile-update=atomic"));
+	CHECK(!has(&out, "-instrprof-atomic-counter-update-all"));  /* not needed from 19 */
 	argv_clear(&out);
+
+	/* [train] counters = single: plain increments. */
+	env.single_counters = 1;
+	CHECK(wrap_build_argv(&clang14, &env, &compiler, 6, compile, &a, &out) == 0);
+	CHECK(!has(&out, "-instrprof-atomic-counter-update-all") && has(&out, "-disable-vp=true"));
+	argv_clear(&out);
+	CHECK(wrap_build_argv(&clang22, &env, &compiler, 6, compile, &a, &out) == 0);
+	CHECK(!has(&out, "-fprofile-update=atomic"));
+	argv_clear(&out);
+	CHECK(wrap_build_argv(&gcc12, &env, &compiler, 6, compile, &a, &out) == 0);
+	CHECK(!has(&out, "-fprofile-update=atomic"));
+	argv_clear(&out);
+	env.single_counters = 0;
+
+	{
+		/* LLVM refuses an option given twice: the user's copy wins,
+		   through a response file too. */
+		const char *dup[] = { "cc", "-mllvm", "-disable-vp=false", "-mllvm",
+				      "--instrprof-atomic-counter-update-all", "-fprofile-update=single",
+				      "-c", "/p/src/a.c", NULL };
+		classify(dup, &a);
+		CHECK(wrap_build_argv(&clang14, &env, &compiler, 8, dup, &a, &out) == 0);
+		CHECK(count(&out, "-mllvm") == 3);   /* the user's two and the name stripping */
+		CHECK(!has(&out, "-disable-vp=true") && !has(&out, "-instrprof-atomic-counter-update-all"));
+		CHECK(has(&out, "-static-func-strip-dirname-prefix=2"));
+		argv_clear(&out);
+		CHECK(wrap_build_argv(&clang22, &env, &compiler, 8, dup, &a, &out) == 0);
+		CHECK(!has(&out, "-fprofile-update=atomic"));
+		argv_clear(&out);
+		CHECK(wrap_llvm_opt_of("-disable-vp") == LLVM_DISABLE_VP);
+		CHECK(wrap_llvm_opt_of("-disable-vp-other") == 0);
+		CHECK(wrap_llvm_opt_of("-static-func-strip-dirname-prefix=3") == LLVM_STRIP_PREFIX);
+		CHECK(wrap_llvm_opt_of("-mllvm") == 0);
+	}
 
 	env.value_profiling = 1;
 	CHECK(wrap_build_argv(&clang22, &env, &compiler, 6, compile, &a, &out) == 0);
@@ -181,8 +216,14 @@ static void test_build_argv(void)
 	CHECK(wrap_build_argv(&clang14, &env, &compiler, 6, compile, &a, &out) == 0);
 	CHECK(has(&out, "-fprofile-use=/x.profdata"));
 	CHECK(has(&out, "-pgo-warn-missing-function"));
+	CHECK(has(&out, "-disable-vp=true"));   /* as when the profile was made */
 	CHECK(has(&out, "-Wno-error=backend-plugin"));
 	CHECK(has(&out, "-static-func-strip-dirname-prefix=2"));
+	argv_clear(&out);
+	env.value_profiling = 1;   /* a profile with value sites */
+	CHECK(wrap_build_argv(&clang14, &env, &compiler, 6, compile, &a, &out) == 0);
+	CHECK(!has(&out, "-disable-vp=true"));
+	env.value_profiling = 0;
 	argv_clear(&out);
 	classify(link, &a);
 	CHECK(wrap_build_argv(&clang14, &env, &compiler, 4, link, &a, &out) == 0);
