@@ -7,6 +7,7 @@ PACKAGES="
 build-essential pkg-config meson ninja-build
 libsqlite3-dev libzstd-dev zlib1g-dev libelf-dev
 sqlite3 zstd xxd
+valgrind time python3 util-linux
 clang-14 llvm-14 libclang-rt-14-dev
 clang-22 llvm-22 libclang-rt-22-dev
 gcc-12 g++-12

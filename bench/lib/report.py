@@ -210,14 +210,18 @@ def build(rundir):
                 for v in variants:
                     if v == "base" or v not in tv:
                         continue
-                    rounds = [r for r in tv["base"] if r in tv[v]]
+                    # A time below the clock's resolution (0.01 s) is
+                    # no measurement: such rounds are left out.
+                    rounds = [r for r in tv["base"] if r in tv[v] and tv[v][r] > 0 and tv["base"][r] > 0]
+                    if not rounds:
+                        continue
                     ratios = [tv["base"][r] / tv[v][r] for r in rounds]
                     sp[v] = {"speedup": statistics.median(ratios),
                              "round_min": min(ratios), "round_max": max(ratios),
                              "of_medians": tm[w]["base"]["median"] / tm[w][v]["median"]}
                 if "manual" in sp and "pgo" in sp:
-                    rounds = [r for r in tv["manual"] if r in tv["pgo"]]
-                    ratios = [tv["manual"][r] / tv["pgo"][r] for r in rounds]
+                    rounds = [r for r in tv["manual"] if r in tv["pgo"] and tv["pgo"][r] > 0 and tv["manual"][r] > 0]
+                    ratios = [tv["manual"][r] / tv["pgo"][r] for r in rounds] or [float("nan")]
                     sp["pgo_over_manual"] = statistics.median(ratios)
                     sp["pgo_over_manual_min"] = min(ratios)
                     sp["pgo_over_manual_max"] = max(ratios)
@@ -264,9 +268,10 @@ def build(rundir):
             tv = times[clock][key].get("train", {})
             for who in ("manual", "pgo"):
                 v = who + "-instr"
-                if "base" in tv and v in tv:
-                    rounds = [r for r in tv["base"] if r in tv[v]]
-                    ratios = [tv[v][r] / tv["base"][r] for r in rounds]
+                base_med = statistics.median(tv["base"].values()) if "base" in tv else 0
+                if base_med > 0 and v in tv:
+                    rounds = [r for r in tv["base"] if r in tv[v] and tv["base"][r] > 0]
+                    ratios = [tv[v][r] / tv["base"][r] for r in rounds] or [float("nan")]
                     instr["%s_%s" % (who, clock)] = {
                         "median_s": statistics.median(tv[v].values()),
                         "slowdown": statistics.median(tv[v].values()) / statistics.median(tv["base"].values()),
