@@ -345,10 +345,12 @@ for cc in "${compiler_list[@]}"; do
 	# The flags src/lib/wrap.c (wrap_build_argv) adds, written by hand.
 	if [ "$family" = clang ]; then
 		prof=$cdir/profile.profdata
-		instr=(-fprofile-generate="$spool" -mllvm -instrprof-atomic-counter-update-all)
+		instr=(-fprofile-generate="$spool")
+		[ "$major" -lt 19 ] && instr+=(-mllvm -instrprof-atomic-counter-update-all)
 		[ "$major" -ge 15 ] && instr+=(-fprofile-update=atomic)
 		instr+=(-mllvm -disable-vp=true -mllvm "-static-func-strip-dirname-prefix=$strip")
 		use=(-fprofile-use="$prof" -mllvm "-static-func-strip-dirname-prefix=$strip"
+			-mllvm -disable-vp=true
 			-mllvm -pgo-warn-missing-function -Wno-error=backend-plugin
 			-Wno-error=profile-instr-out-of-date -Wno-error=profile-instr-unprofiled
 			-Wno-error=profile-instr-missing)

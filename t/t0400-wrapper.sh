@@ -74,7 +74,8 @@ ok "  in one line" sh -c "test \$(wc -l <'$ERR') = 1 && grep -q \"counters is 'a
 # The wrapper a build is given is pgo-cc, which loads none of the
 # libraries of the rest of pgo (it starts once per compile).
 ok "the build's CC is the pgo-cc executable" test "$(readlink -f inst/.pgo/bin/pgo-cc)" = "$(readlink -f "$(dirname "$PGO")/pgo-cc")"
-ok "  which links none of sqlite, zstd, zlib, libelf" sh -c "readelf -d inst/.pgo/bin/pgo-cc | grep -q NEEDED && ! readelf -d inst/.pgo/bin/pgo-cc | grep NEEDED | grep -E 'sqlite|zstd|libz|libelf'"
+ok "  which links none of sqlite, zstd, zlib, libelf" sh -c "! readelf -d inst/.pgo/bin/pgo-cc | grep NEEDED | grep -E 'sqlite|zstd|libz|libelf' && ! nm inst/.pgo/bin/pgo-cc | grep -E ' (sqlite3_open|ZSTD_compress|elf_begin)'"
+ok "  unlike pgo" sh -c "nm '$PGO' | grep -q ' U sqlite3_open'"
 ok "  and is the wrapper under both names" sh -c "PGO_CC=clang-14 inst/.pgo/bin/pgo-cc --version | grep -q 'clang version 14' && PGO_CXX=clang++-14 inst/.pgo/bin/pgo-c++ -x c++ -E - </dev/null >/dev/null"
 
 # A profile without value sites (pgo's default) draws no warning about them
