@@ -125,14 +125,12 @@ int daemon_request(const struct store *st, const char *req, struct strbuf *reply
 	return 0;
 }
 
+/* This pgo, to start again as the daemon or a build; "pgo" from PATH
+   where /proc is not there. */
 static char *self_exe(void)
 {
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return xstrdup("pgo");
-	buf[n] = '\0';
-	return xstrdup(buf);
+	char *self = self_exe_path();
+	return self ? self : xstrdup("pgo");
 }
 
 /* Starts "pgo --store DIR daemon" detached, unless one answers already. */

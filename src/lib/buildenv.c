@@ -535,22 +535,12 @@ static int training_options(struct project *p, struct build_setup *b)
 	return 0;
 }
 
-static char *self_exe(void)
-{
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 /* The wrapper's executable: pgo-cc next to this pgo, built without the
    libraries that only the rest of pgo needs; this pgo itself (which is
    the wrapper too, by argv[0]) where there is none. */
 static char *wrapper_exe(void)
 {
-	char *self = self_exe(), *slash, *cc;
+	char *self = self_exe_path(), *slash, *cc;
 	if (!self || !(slash = strrchr(self, '/')))
 		return self;
 	cc = xasprintf("%.*s/pgo-cc", (int)(slash - self), self);

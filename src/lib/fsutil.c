@@ -97,6 +97,16 @@ char *path_join(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
+char *self_exe_path(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
 char *path_absolute(const char *path)
 {
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;

@@ -54,5 +54,7 @@ const char *path_basename(const char *path);
 char *path_join(const char *dir, const char *name);
 /* Absolute, normalized form of path (need not exist); newly allocated. */
 char *path_absolute(const char *path);
+/* The path of the running executable (/proc/self/exe), or NULL. */
+char *self_exe_path(void);
 
 #endif
