@@ -126,53 +126,83 @@ static int64_t int_mod(int64_t a, int64_t b)
 	return r;
 }
 
-/* Arithmetic when the operands are not both ints. */
-static int arith(VM *vm, Opcode op, Value a, Value b, Value *out)
+/*
+ * The binary operators.  Each family (arithmetic, comparison, bitwise) is
+ * one function that knows every combination of operand types, so the
+ * rules of the language are written once; the dispatch loop calls it from
+ * each opcode's case with the opcode as a constant.  They compute
+ * *a = *a op b, or return -1 after setting the error message.
+ */
+static int arith(VM *vm, Opcode op, Value *a, Value b)
 {
-	double x, y;
+	double x, y, r;
 
-	if (a.type == VT_INT && b.type == VT_INT) {
-		if (b.as.i == 0)
-			return vm_error(vm, "%s by zero", op == OP_DIV ? "division" : "modulo");
-		*out = val_int(op == OP_DIV ? int_div(a.as.i, b.as.i) : int_mod(a.as.i, b.as.i));
-		return 0;
+	if (a->type == VT_INT && b.type == VT_INT) {
+		int64_t i = a->as.i, j = b.as.i;
+		switch (op) {
+		case OP_ADD: a->as.i = int_add(i, j); return 0;
+		case OP_SUB: a->as.i = int_sub(i, j); return 0;
+		case OP_MUL: a->as.i = int_mul(i, j); return 0;
+		case OP_DIV:
+		case OP_MOD:
+			if (j == 0)
+				return vm_error(vm, "%s by zero", op == OP_DIV ? "division" : "modulo");
+			a->as.i = op == OP_DIV ? int_div(i, j) : int_mod(i, j);
+			return 0;
+		default:
+			break;
+		}
 	}
-	if (!to_number(a, &x) || !to_number(b, &y)) {
+	if (!to_number(*a, &x) || !to_number(b, &y)) {
 		static const char *const verbs[] = {"add", "subtract", "multiply", "divide", "take the modulo of"};
-		return type_error(vm, verbs[op - OP_ADD], a, b);
+		return type_error(vm, verbs[op - OP_ADD], *a, b);
 	}
 	switch (op) {
-	case OP_ADD: *out = val_float(x + y); break;
-	case OP_SUB: *out = val_float(x - y); break;
-	case OP_MUL: *out = val_float(x * y); break;
-	case OP_DIV: *out = val_float(x / y); break;
-	default: {
-		double r = fmod(x, y);
+	case OP_ADD: r = x + y; break;
+	case OP_SUB: r = x - y; break;
+	case OP_MUL: r = x * y; break;
+	case OP_DIV: r = x / y; break;
+	default:
+		r = fmod(x, y);
 		if (r != 0 && (r < 0) != (y < 0))
 			r += y;
-		*out = val_float(r);
 		break;
 	}
-	}
+	*a = val_float(r);
 	return 0;
 }
 
-/* Ordering when the operands are not both ints; returns -1, 0, 1 in *cmp. */
-static int compare(VM *vm, Value a, Value b, int *cmp)
+/* == ~= < <= > >=: *a becomes the boolean. */
+static int compare(VM *vm, Opcode op, Value *a, Value b)
 {
 	double x, y;
+	int c; /* -1, 0 or 1; 2 when unordered (NaN): every ordering is false */
+	bool r;
 
-	if (a.type == VT_STR && b.type == VT_STR) {
-		int c = str_cmp(a.as.s, b.as.s);
-		*cmp = (c > 0) - (c < 0);
-		return 0;
+	if (a->type == VT_INT && b.type == VT_INT) {
+		c = (a->as.i > b.as.i) - (a->as.i < b.as.i);
+	} else if (op == OP_EQ || op == OP_NE) {
+		c = values_equal(*a, b) ? 0 : 1;
+	} else if (a->type == VT_STR && b.type == VT_STR) {
+		int d = str_cmp(a->as.s, b.as.s);
+		c = (d > 0) - (d < 0);
+	} else if (to_number(*a, &x) && to_number(b, &y)) {
+		if (x != x || y != y)
+			c = 2;
+		else
+			c = (x > y) - (x < y);
+	} else {
+		return type_error(vm, "compare", *a, b);
 	}
-	if (!to_number(a, &x) || !to_number(b, &y))
-		return type_error(vm, "compare", a, b);
-	if (x != x || y != y)
-		*cmp = 2; /* unordered: every comparison is false */
-	else
-		*cmp = (x > y) - (x < y);
+	switch (op) {
+	case OP_EQ: r = c == 0; break;
+	case OP_NE: r = c != 0; break;
+	case OP_LT: r = c == -1; break;
+	case OP_LE: r = c == -1 || c == 0; break;
+	case OP_GT: r = c == 1; break;
+	default: r = c == 1 || c == 0; break;
+	}
+	*a = val_bool(r);
 	return 0;
 }
 
@@ -185,28 +215,28 @@ static Str *concat_operand(VM *vm, Value v)
 	return NULL;
 }
 
-static int bitwise(VM *vm, Opcode op, Value a, Value b, Value *out)
+static int bitwise(VM *vm, Opcode op, Value *a, Value b)
 {
 	static const char *const verbs[] = {"and", "or", "xor", "shift", "shift"};
 	int64_t x, y;
 
-	if (a.type != VT_INT || b.type != VT_INT)
+	if (a->type != VT_INT || b.type != VT_INT)
 		return vm_error(vm, "cannot bitwise-%s %s and %s", verbs[op - OP_BAND],
-				value_type_name(a), value_type_name(b));
-	x = a.as.i;
+				value_type_name(*a), value_type_name(b));
+	x = a->as.i;
 	y = b.as.i;
 	switch (op) {
-	case OP_BAND: *out = val_int(x & y); break;
-	case OP_BOR: *out = val_int(x | y); break;
-	case OP_BXOR: *out = val_int(x ^ y); break;
+	case OP_BAND: *a = val_int(x & y); break;
+	case OP_BOR: *a = val_int(x | y); break;
+	case OP_BXOR: *a = val_int(x ^ y); break;
 	case OP_SHL:
 	case OP_SHR:
 		if (y < 0)
 			return vm_error(vm, "negative shift count %lld", (long long)y);
 		if (op == OP_SHL)
-			*out = val_int(y > 63 ? 0 : (int64_t)((uint64_t)x << y));
+			*a = val_int(y > 63 ? 0 : (int64_t)((uint64_t)x << y));
 		else
-			*out = val_int(y > 63 ? (x < 0 ? -1 : 0) : x >> y);
+			*a = val_int(y > 63 ? (x < 0 ? -1 : 0) : x >> y);
 		break;
 	default:
 		break;
@@ -247,6 +277,13 @@ static int execute(VM *vm)
 #define READ_U8() (*ip++)
 #define READ_U16() (ip += 2, (unsigned)(ip[-2] | (unsigned)ip[-1] << 8))
 #define PUSH(v) (*sp++ = (v))
+/* a b -> (a op b) */
+#define BINARY(fn, opcode) \
+	case opcode: \
+		if (fn(vm, opcode, &sp[-2], sp[-1])) \
+			goto error; \
+		sp--; \
+		break
 #define GC_POINT() \
 	do { \
 		if (heap_wants_gc(heap)) \
@@ -306,46 +343,15 @@ static int execute(VM *vm)
 			globals[READ_U16()] = *--sp;
 			break;
 
-		case OP_ADD:
-			if (sp[-2].type == VT_INT && sp[-1].type == VT_INT) {
-				sp[-2].as.i = int_add(sp[-2].as.i, sp[-1].as.i);
-				sp--;
-				break;
-			}
-			goto arith_slow;
-		case OP_SUB:
-			if (sp[-2].type == VT_INT && sp[-1].type == VT_INT) {
-				sp[-2].as.i = int_sub(sp[-2].as.i, sp[-1].as.i);
-				sp--;
-				break;
-			}
-			goto arith_slow;
-		case OP_MUL:
-			if (sp[-2].type == VT_INT && sp[-1].type == VT_INT) {
-				sp[-2].as.i = int_mul(sp[-2].as.i, sp[-1].as.i);
-				sp--;
-				break;
-			}
-			goto arith_slow;
-		case OP_DIV:
-		case OP_MOD:
-		arith_slow:
-			if (arith(vm, op, sp[-2], sp[-1], &sp[-2]))
+		BINARY(arith, OP_ADD);
+		BINARY(arith, OP_SUB);
+		BINARY(arith, OP_MUL);
+		BINARY(arith, OP_DIV);
+		BINARY(arith, OP_MOD);
+		case OP_ADDI:
+			if (arith(vm, OP_ADD, &sp[-1], val_int((int8_t)READ_U8())))
 				goto error;
-			sp--;
 			break;
-		case OP_ADDI: {
-			int imm = (int8_t)READ_U8();
-			if (sp[-1].type == VT_INT) {
-				sp[-1].as.i = int_add(sp[-1].as.i, imm);
-			} else if (sp[-1].type == VT_FLOAT) {
-				sp[-1].as.f += imm;
-			} else {
-				type_error(vm, "add", sp[-1], val_int(imm));
-				goto error;
-			}
-			break;
-		}
 		case OP_CONCAT: {
 			Str *a = concat_operand(vm, sp[-2]);
 			Str *b = concat_operand(vm, sp[-1]);
@@ -357,49 +363,18 @@ static int execute(VM *vm)
 			sp--;
 			break;
 		}
-		case OP_BAND:
-		case OP_BOR:
-		case OP_BXOR:
-		case OP_SHL:
-		case OP_SHR:
-			if (bitwise(vm, op, sp[-2], sp[-1], &sp[-2]))
-				goto error;
-			sp--;
-			break;
+		BINARY(bitwise, OP_BAND);
+		BINARY(bitwise, OP_BOR);
+		BINARY(bitwise, OP_BXOR);
+		BINARY(bitwise, OP_SHL);
+		BINARY(bitwise, OP_SHR);
 
-		case OP_EQ:
-		case OP_NE: {
-			bool eq;
-			if (sp[-2].type == VT_INT && sp[-1].type == VT_INT)
-				eq = sp[-2].as.i == sp[-1].as.i;
-			else
-				eq = values_equal(sp[-2], sp[-1]);
-			sp[-2] = val_bool(op == OP_EQ ? eq : !eq);
-			sp--;
-			break;
-		}
-		case OP_LT:
-		case OP_LE:
-		case OP_GT:
-		case OP_GE: {
-			int c = 0;
-			bool r;
-			if (sp[-2].type == VT_INT && sp[-1].type == VT_INT) {
-				int64_t a = sp[-2].as.i, b = sp[-1].as.i;
-				c = (a > b) - (a < b);
-			} else if (compare(vm, sp[-2], sp[-1], &c)) {
-				goto error;
-			}
-			switch (op) {
-			case OP_LT: r = c == -1; break;
-			case OP_LE: r = c == -1 || c == 0; break;
-			case OP_GT: r = c == 1; break;
-			default: r = c == 1 || c == 0; break;
-			}
-			sp[-2] = val_bool(r);
-			sp--;
-			break;
-		}
+		BINARY(compare, OP_EQ);
+		BINARY(compare, OP_NE);
+		BINARY(compare, OP_LT);
+		BINARY(compare, OP_LE);
+		BINARY(compare, OP_GT);
+		BINARY(compare, OP_GE);
 		case OP_NEG:
 			if (sp[-1].type == VT_INT) {
 				sp[-1].as.i = int_sub(0, sp[-1].as.i);
@@ -615,6 +590,7 @@ error:
 #undef READ_U8
 #undef READ_U16
 #undef PUSH
+#undef BINARY
 #undef GC_POINT
 }
 
