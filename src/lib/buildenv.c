@@ -690,6 +690,9 @@ int build_prepare(struct store *st, struct project *p, const struct build_reques
 	free(cxxid);
 	ret = 0;
 out:
+	/* On failure nothing of the setup is left for the caller. */
+	if (ret < 0)
+		build_setup_release(b);
 	free(cc_link);
 	free(cxx_link);
 	profile_release(&prof);

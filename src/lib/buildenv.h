@@ -55,6 +55,9 @@ struct build_setup {
 
 void build_setup_release(struct build_setup *b);
 
+/* Chooses compilers and profile and prepares the environment of the
+   build; the caller releases out with build_setup_release() after a
+   success.  On failure out holds nothing. */
 int build_prepare(struct store *st, struct project *p, const struct build_request *req,
 		  struct build_setup *out);
 
