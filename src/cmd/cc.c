@@ -112,6 +112,7 @@ static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
 	const char *what = a->output ? a->output : a->first_source ? a->first_source : "-";
 	struct strbuf keep = STRBUF_INIT, counted = STRBUF_INIT, abs = STRBUF_INIT;
 	char cwd[4096];
+	int in_diag = 0;
 
 	/* The output, by an absolute path: pgo build counts only the
 	   diagnostics of outputs that still exist when the build is over
@@ -121,7 +122,6 @@ static void forward_stderr(const struct strbuf *err, const struct wrap_args *a)
 		strbuf_addf(&abs, "%s/%s", cwd, what);
 		what = abs.buf;
 	}
-	int in_diag = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
