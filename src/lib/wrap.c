@@ -170,7 +170,7 @@ int wrap_classify(int argc, const char *const *argv, struct wrap_args *a)
 		else if (str_starts_with(s, "-mllvm=")) /* clang 16+ spelling */
 			a->user_llvm |= wrap_llvm_opt_of(s + 7);
 		if (str_starts_with(s, "-fprofile-update="))
-			a->user_update = 1;
+			a->user_update = !strcmp(s, "-fprofile-update=single") ? UPDATE_SINGLE : UPDATE_ATOMIC;
 		if (!strcmp(s, "-c"))
 			a->compile_only = 1;
 		else if (!strcmp(s, "-S"))
@@ -308,12 +308,13 @@ int wrap_build_argv(const struct toolchain *tc, const struct wrap_env *env,
 			/* -mllvm options on a pure link are unused, and clang
 			   says so: only compiles get them. */
 			/* Exact counts in threaded programs, unless pgo.conf
-			   says the program has one thread.  clang before 19
-			   ignores -fprofile-update with -fprofile-generate. */
-			if (!env->single_counters && !a->user_update) {
+			   or the user's -fprofile-update=single says the
+			   program has one thread.  clang before 19 ignores
+			   -fprofile-update with -fprofile-generate. */
+			if (!env->single_counters && a->user_update != UPDATE_SINGLE) {
 				if (tc->major < 19)
 					push_llvm(out, a, "-instrprof-atomic-counter-update-all");
-				if (tc->major >= 15)
+				if (tc->major >= 15 && !a->user_update)
 					argv_push(out, "-fprofile-update=atomic");
 			}
 			if (!env->value_profiling)

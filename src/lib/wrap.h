@@ -57,7 +57,8 @@ struct wrap_args {
 	int shared;           /* -shared */
 	int has_user_profile; /* the user passes -fprofile-* or -fauto-profile */
 	unsigned user_llvm;   /* LLVM options the user passes (enum wrap_llvm_opt) */
-	int user_update;      /* the user passes -fprofile-update= */
+	enum { UPDATE_DEFAULT = 0, UPDATE_ATOMIC, UPDATE_SINGLE }
+		user_update;  /* the user's -fprofile-update= (atomic, prefer-atomic: ATOMIC) */
 	int nsources;         /* C/C++/assembler-with-cpp sources */
 	int ninputs;          /* all inputs: sources, objects, libraries */
 	const char *first_source;

@@ -191,6 +191,18 @@ static void test_build_argv(void)
 		CHECK(wrap_build_argv(&clang22, &env, &compiler, 8, dup, &a, &out) == 0);
 		CHECK(!has(&out, "-fprofile-update=atomic"));
 		argv_clear(&out);
+	}
+	{
+		/* -fprofile-update=atomic of the user's: clang-14 ignores it,
+		   so pgo's -mllvm option still makes the counts exact. */
+		const char *upd[] = { "cc", "-fprofile-update=atomic", "-c", "/p/src/a.c", NULL };
+		classify(upd, &a);
+		CHECK(wrap_build_argv(&clang14, &env, &compiler, 4, upd, &a, &out) == 0);
+		CHECK(has(&out, "-instrprof-atomic-counter-update-all"));
+		argv_clear(&out);
+		CHECK(wrap_build_argv(&clang22, &env, &compiler, 4, upd, &a, &out) == 0);
+		CHECK(count(&out, "-fprofile-update=atomic") == 1);
+		argv_clear(&out);
 		CHECK(wrap_llvm_opt_of("-disable-vp") == LLVM_DISABLE_VP);
 		CHECK(wrap_llvm_opt_of("-disable-vp-other") == 0);
 		CHECK(wrap_llvm_opt_of("-static-func-strip-dirname-prefix=3") == LLVM_STRIP_PREFIX);
