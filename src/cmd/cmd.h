@@ -108,6 +108,11 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 	       const char *usage);
 PGO_NORETURN void cmd_usage_error(const char *usage, const char *fmt, ...) PGO_PRINTF(2, 3);
 
+/* --system / --shared: the store is the shared one of the system
+   instance, and programs' spools are shared by every user.  Prints the
+   error and returns -1 when the store cannot be shared. */
+int cmd_use_shared_store(struct cmd_ctx *ctx);
+
 /* Parses --toolchain: "clang-14", "clang 22.1.8", "gcc-12", or a compiler
    path/name to run.  Dies with a usage error if it cannot be understood. */
 void cmd_parse_toolchain(const char *arg, struct toolchain *tc);

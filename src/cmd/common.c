@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "managed.h"
 #include "banned.h"
 
 struct global_opts global_opts;
@@ -24,6 +25,17 @@ void cmd_usage_error(const char *usage, const char *fmt, ...)
 	fputc('\n', stderr);
 	fputs(usage, stderr);
 	exit(EXIT_USAGE);
+}
+
+int cmd_use_shared_store(struct cmd_ctx *ctx)
+{
+	setenv("PGO_SYSTEM", "1", 1);
+	setenv("PGO_SHARED_SPOOL", "1", 1);
+	if (managed_share_store(&ctx->store) < 0) {
+		fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,

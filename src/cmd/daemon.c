@@ -725,12 +725,8 @@ int cmd_daemon(int argc, char **argv, struct cmd_ctx *ctx)
 		switch (c) {
 		case 'f': foreground = 1; break;
 		case 's':
-			setenv("PGO_SYSTEM", "1", 1);
-			setenv("PGO_SHARED_SPOOL", "1", 1);
-			if (managed_share_store(&ctx->store) < 0) {
-				fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+			if (cmd_use_shared_store(ctx) < 0)
 				return 1;
-			}
 			break;
 		case 'i':
 			if (parse_u64_str(optarg, &interval) < 0 || !interval || interval > 86400)

@@ -269,12 +269,8 @@ int cmd_enable(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'l': link = optarg; break;
 		case 'n': start = 0; break;
 		case 's':
-			setenv("PGO_SYSTEM", "1", 1);
-			setenv("PGO_SHARED_SPOOL", "1", 1);
-			if (managed_share_store(&ctx->store) < 0) {
-				fprintf(stderr, "pgo: error: %s\n", pgo_errmsg());
+			if (cmd_use_shared_store(ctx) < 0)
 				return 1;
-			}
 			break;
 		default: cmd_usage_error(enable_usage, "unexpected option");
 		}

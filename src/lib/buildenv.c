@@ -519,19 +519,21 @@ static int training_options(struct project *p, struct build_setup *b)
 {
 	const char *c = conf_get(&p->conf, "train", "counters");
 	const char *vp = conf_get(&p->conf, "train", "value-profiling");
+	int single = c && !strcmp(c, "single");
+	int values = (vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING");
+
 	if (c && strcmp(c, "atomic") && strcmp(c, "single"))
 		return pgo_err("pgo.conf: [train] counters is 'atomic' or 'single', not '%s'", c);
 	if (vp && strcmp(vp, "yes") && strcmp(vp, "no"))
 		return pgo_err("pgo.conf: [train] value-profiling is 'yes' or 'no', not '%s'", vp);
-	if (c && !strcmp(c, "single"))
+	if (single)
 		argv_push(&b->env, "PGO_COUNTERS=single");
-	if ((vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING"))
+	if (values)
 		argv_push(&b->env, "PGO_VALUE_PROFILING=1");
 	/* Part of what the objects depend on: a change rebuilds them. */
-	if ((c && !strcmp(c, "single")) || (vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING"))
+	if (single || values)
 		b->options = xasprintf("counters=%s,value-profiling=%s",
-				       c && !strcmp(c, "single") ? "single" : "atomic",
-				       (vp && !strcmp(vp, "yes")) || getenv("PGO_VALUE_PROFILING") ? "yes" : "no");
+				       single ? "single" : "atomic", values ? "yes" : "no");
 	return 0;
 }
 
