@@ -119,6 +119,29 @@ store_state() {
 # The bundled test program (several files, a deterministic workload).
 PROG_SRC="$PGO_TEST_SRCDIR/t/data/prog"
 
+# managed_project DIR NAME MIN-RUNS MIN-COUNTS STABILITY: a copy of the test
+# program with the pgo.conf of a program pgod manages (clang-14, a smoke
+# test, the [policy] thresholds given).
+managed_project() {
+	mkdir -p "$1"
+	cp "$PROG_SRC"/*.c "$PROG_SRC"/*.h "$PROG_SRC/Makefile" "$1/"
+	cat >"$1/pgo.conf" <<-CONF
+	[project]
+	name = $2
+	cc = clang-14
+	[build]
+	command = make
+	clean = make clean
+	binaries = prog
+	[smoke]
+	command = \$PGO_BINARY 10 sort
+	[policy]
+	min-runs = $3
+	min-counts = $4
+	stability = $5
+	CONF
+}
+
 # build_prog COMPILER OUTDIR FLAGS... : compile the test program.
 build_prog() {
 	local cc=$1 out=$2

@@ -9,25 +9,7 @@ need_tool clang-14 make
 export PGO_BIN_DIR="$TEST_DIR/bin" XDG_RUNTIME_DIR="$TEST_DIR/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 
-mkproj() {
-	mkdir -p "$1"
-	cp "$PROG_SRC"/*.c "$PROG_SRC"/*.h "$PROG_SRC/Makefile" "$1/"
-	cat >"$1/pgo.conf" <<-CONF
-	[project]
-	name = $2
-	cc = clang-14
-	[build]
-	command = make
-	clean = make clean
-	binaries = prog
-	[smoke]
-	command = \$PGO_BINARY 10 sort
-	[policy]
-	min-runs = ${3:-6}
-	min-counts = 1000
-	stability = ${4:-0.5}
-	CONF
-}
+mkproj() { managed_project "$1" "$2" "${3:-6}" 1000 "${4:-0.5}"; }
 
 # Waits up to $2 seconds for "pgo status NAME --json" to match $3.
 wait_for() {

@@ -9,25 +9,7 @@ need_tool clang-14 make
 export PGO_BIN_DIR="$TEST_DIR/bin" XDG_RUNTIME_DIR="$TEST_DIR/run"
 mkdir -p "$XDG_RUNTIME_DIR"
 
-mkproj() {
-	mkdir -p "$1"
-	cp "$PROG_SRC"/*.c "$PROG_SRC"/*.h "$PROG_SRC/Makefile" "$1/"
-	cat >"$1/pgo.conf" <<-CONF
-	[project]
-	name = $1
-	cc = clang-14
-	[build]
-	command = make
-	clean = make clean
-	binaries = prog
-	[smoke]
-	command = \$PGO_BINARY 10 sort
-	[policy]
-	min-runs = $2
-	min-counts = 1
-	stability = 0
-	CONF
-}
+mkproj() { managed_project "$1" "$1" "$2" 1 0; }
 
 start_pgod() {
 	"$PGO" daemon --foreground --interval 1 >>daemon.log 2>&1 &

@@ -8,23 +8,7 @@ need_tool clang-14 make setpriv
 chmod 755 "$TEST_DIR"
 export PGO_BIN_DIR="$TEST_DIR/bin" PGO_RUN_DIR="$TEST_DIR/run"
 mkdir -p "$PGO_RUN_DIR"
-mkdir sys
-cp "$PROG_SRC"/*.c "$PROG_SRC"/*.h "$PROG_SRC/Makefile" sys/
-cat >sys/pgo.conf <<CONF
-[project]
-name = sys
-cc = clang-14
-[build]
-command = make
-clean = make clean
-binaries = prog
-[smoke]
-command = \$PGO_BINARY 10 sort
-[policy]
-min-runs = 6
-min-counts = 1000
-stability = 0
-CONF
+managed_project sys sys 6 1000 0
 ok "enable --shared" "$PGO" enable sys --shared --project sys --no-start --binary prog
 is "the store is readable by everyone" "$(stat -c %a "$PGO_STORE")" 755
 spool=$(ls -d sys/.pgo/spool/*)
