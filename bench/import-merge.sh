@@ -54,6 +54,8 @@ note() { echo "import-merge: $*" >&2; }
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$bench_dir/.." && pwd)
+# shellcheck source=lib/pgo.sh
+. "$bench_dir/lib/pgo.sh"
 
 K='' ROUNDS='' programs='' compilers='' vps='' quick=0 pgo_bin=${PGO:-} cpu='' json='' keep=0
 while [ $# -gt 0 ]; do
@@ -119,28 +121,9 @@ cache=$(cd "$cache" && pwd)
 case "$cache/" in "$repo"/*) die "PGO_BENCH_CACHE '$cache' is inside the repository; put it elsewhere" ;; esac
 
 # Only what the tools are told, never the caller's settings, may matter.
-for v in $(env | sed -n 's/^\(PGO_[A-Z_]*\)=.*/\1/p'); do
-	case "$v" in PGO_BENCH_CACHE) ;; *) unset "$v" ;; esac
-done
-unset LLVM_PROFILE_FILE
+bench_clean_env
 
-if [ -z "$pgo_bin" ]; then
-	if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
-		die "no pgo binary: give --pgo PATH or install meson and ninja"
-	fi
-	build=$cache/build-release
-	if [ ! -f "$build/build.ninja" ]; then
-		note "configuring a release build of pgo in $build"
-		rm -rf "$build"   # a set-up that failed half way
-		meson setup "$build" "$repo" --buildtype=release >"$cache/build-release.log" 2>&1 ||
-			die "meson setup failed; see $cache/build-release.log"
-	fi
-	ninja -C "$build" pgo >>"$cache/build-release.log" 2>&1 ||
-		die "building pgo failed; see $cache/build-release.log"
-	pgo_bin=$build/pgo
-fi
-[ -x "$pgo_bin" ] || die "'$pgo_bin' is not an executable"
-pgo_bin=$(cd "$(dirname "$pgo_bin")" && pwd)/$(basename "$pgo_bin")
+pgo_bin=$(bench_pgo_binary "$pgo_bin" "$cache" "$repo") || exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pgo-bench-im.XXXXXX")
 if [ $keep = 1 ]; then

@@ -60,6 +60,8 @@ note() { echo "wrapper: $*" >&2; }
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$bench_dir/.." && pwd)
+# shellcheck source=lib/pgo.sh
+. "$bench_dir/lib/pgo.sh"
 cmdline="bench/wrapper.sh${*:+ $*}"
 
 N='' ROUNDS='' compilers='' quick=0 pgo_bin=${PGO:-} cpu='' niceness='' json='' keep=0
@@ -132,27 +134,10 @@ cache=$(cd "$cache" && pwd)
 case "$cache/" in "$repo"/*) die "PGO_BENCH_CACHE '$cache' is inside the repository; put it elsewhere" ;; esac
 
 # Only what the variants set may matter, never the caller's settings.
-for v in $(env | sed -n 's/^\(PGO_[A-Z_]*\)=.*/\1/p'); do
-	case "$v" in PGO_BENCH_CACHE) ;; *) unset "$v" ;; esac
-done
-unset LLVM_PROFILE_FILE GCOV_PREFIX GCOV_PREFIX_STRIP CCACHE_DISABLE
+bench_clean_env
+unset GCOV_PREFIX GCOV_PREFIX_STRIP CCACHE_DISABLE
 
-if [ -z "$pgo_bin" ]; then
-	{ command -v meson >/dev/null && command -v ninja >/dev/null; } ||
-		die "no pgo binary: give --pgo PATH or install meson and ninja"
-	build=$cache/build-release
-	if [ ! -f "$build/build.ninja" ]; then
-		note "configuring a release build of pgo in $build"
-		rm -rf "$build"   # a set-up that failed half way
-		meson setup "$build" "$repo" --buildtype=release >"$cache/build-release.log" 2>&1 ||
-			die "meson setup failed; see $cache/build-release.log"
-	fi
-	ninja -C "$build" pgo >>"$cache/build-release.log" 2>&1 ||
-		die "building pgo failed; see $cache/build-release.log"
-	pgo_bin=$build/pgo
-fi
-[ -x "$pgo_bin" ] || die "'$pgo_bin' is not an executable"
-pgo_bin=$(cd "$(dirname "$pgo_bin")" && pwd)/$(basename "$pgo_bin")
+pgo_bin=$(bench_pgo_binary "$pgo_bin" "$cache" "$repo") || exit 2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pgo-bench-wrap.XXXXXX")
 if [ $keep = 1 ]; then
